@@ -1,0 +1,61 @@
+# sluice — every target installs what it needs (Bun from the npm registry, then packages).
+BUN_VERSION := 1.4.5
+TOOLS := .tools
+BUN := $(TOOLS)/node_modules/.bin/bun
+DEPS := node_modules/.sluice-deps
+SRC := $(shell find src -name '*.ts') package.json
+
+.PHONY: run demo test test-unit check lint typecheck build bench certs install-service clean help
+
+help:
+	@echo "make run | demo | test | check | build | bench | certs | install-service | clean"
+
+$(BUN):
+	@echo "installing bun $(BUN_VERSION) from the npm registry into $(TOOLS)/"
+	@mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+	@$(BUN) --version >/dev/null
+
+$(DEPS): $(BUN) package.json bun.lock
+	$(BUN) install --frozen-lockfile
+	@touch $(DEPS)
+
+deps: $(DEPS)
+
+certs/server.crt: | $(DEPS)
+	$(BUN) run src/index.ts certs
+
+certs: $(DEPS)
+	$(BUN) run src/index.ts certs
+
+run: $(DEPS) certs/server.crt
+	$(BUN) run src/index.ts serve
+
+dist/sluice: $(DEPS) $(SRC)
+	$(BUN) build --compile --minify --sourcemap src/index.ts --outfile dist/sluice
+	@ls -lh dist/sluice
+
+build: dist/sluice
+
+demo: dist/sluice
+	./scripts/demo.sh
+
+test: $(DEPS) dist/sluice
+	$(BUN) test
+
+test-unit: $(DEPS)
+	$(BUN) test tests/unit
+
+lint: $(DEPS)
+	node_modules/.bin/biome check .
+
+typecheck: $(DEPS)
+	node_modules/.bin/tsc --noEmit -p .
+
+check: lint typecheck test
+
+bench: $(DEPS) dist/sluice
+	$(BUN) run bench/run.ts
+
+clean:
+	rm -rf dist tests/output bench/output

@@ -1,0 +1,29 @@
+// GET /health: liveness plus what sluice knows about each upstream. Needs no key and shows
+// no traffic details, so load balancers and `sluice check` can call it.
+import type { Config } from "../config/types.ts";
+import type { Reachability } from "../proxy/reachability.ts";
+import { VERSION } from "../version.ts";
+
+export interface HealthDeps {
+  config: Config;
+  reach: Reachability;
+  startedAt: number;
+  draining: () => boolean;
+}
+
+export function health(deps: HealthDeps): Response {
+  const states = deps.reach.states();
+  const upstreams = Object.fromEntries(
+    Object.values(deps.config.upstreams).map((u) => [
+      u.name,
+      states[u.name] ?? { url: u.baseUrl, state: "unknown" as const },
+    ]),
+  );
+  const body = {
+    status: deps.draining() ? "draining" : "ok",
+    version: VERSION,
+    uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
+    upstreams,
+  };
+  return Response.json(body, { status: deps.draining() ? 503 : 200, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,75 @@
+// TOML-only tables: [providers.NAME], [[routes]] and [pricing."model"]. Validated here so a
+// bad table stops start-up with the same all-at-once report as a bad flat setting.
+import * as v from "valibot";
+
+export const PRESET_NAMES = [
+  "openai",
+  "openrouter",
+  "groq",
+  "together",
+  "deepseek",
+  "fireworks",
+  "xai",
+  "ollama",
+  "lmstudio",
+  "vllm",
+  "anthropic",
+] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"));
+
+export const providerSchema = v.strictObject({
+  preset: v.optional(v.picklist(PRESET_NAMES, `must be one of: ${PRESET_NAMES.join(", ")}`)),
+  format: v.optional(v.picklist(["openai", "anthropic"] as const, "must be openai or anthropic")),
+  base_url: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.url("must be a URL"),
+      v.transform((s) => s.replace(/\/+$/, "")),
+    ),
+  ),
+  api_key_env: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"))),
+  drop_params: v.optional(v.array(nonEmpty)),
+  strict: v.optional(v.boolean()),
+  max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
+export type ProviderInput = v.InferOutput<typeof providerSchema>;
+
+export const routeSchema = v.strictObject({
+  match: nonEmpty,
+  provider: nonEmpty,
+  model: v.optional(nonEmpty),
+});
+export type RouteInput = v.InferOutput<typeof routeSchema>;
+
+const perMillion = v.pipe(v.number(), v.minValue(0));
+export const priceSchema = v.strictObject({
+  input: v.optional(perMillion),
+  output: v.optional(perMillion),
+  cache_write: v.optional(perMillion),
+  cache_read: v.optional(perMillion),
+});
+export type PriceInput = v.InferOutput<typeof priceSchema>;
+
+export const tablesSchema = v.object({
+  providers: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/)), providerSchema), {}),
+  routes: v.optional(v.array(routeSchema), []),
+  pricing: v.optional(v.record(v.string(), priceSchema), {}),
+});
+export type Tables = v.InferOutput<typeof tablesSchema>;
+
+/** Cross-checks valibot cannot express: every route names a declared provider. */
+export function tableProblems(t: Tables): string[] {
+  const problems: string[] = [];
+  t.routes.forEach((r, i) => {
+    if (!(r.provider in t.providers) && r.provider !== "anthropic") {
+      problems.push(`routes[${i}].provider: no [providers.${r.provider}] table`);
+    }
+  });
+  for (const [name, p] of Object.entries(t.providers)) {
+    if (!p.preset && !p.base_url) problems.push(`providers.${name}: needs a preset or a base_url`);
+  }
+  return problems;
+}

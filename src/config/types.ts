@@ -1,0 +1,112 @@
+// The validated, typed configuration the rest of sluice receives (never the raw env).
+import type { FlatSettings } from "./schema.ts";
+import type { PriceInput, ProviderInput, RouteInput, Tables } from "./tables.ts";
+
+export type UpstreamName = "anthropic" | "openai" | "gemini";
+
+export interface UpstreamConfig {
+  name: UpstreamName;
+  baseUrl: string;
+  /** When set, replaces whatever key the client sent. */
+  apiKey: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  tls: boolean;
+  tlsCert: string;
+  tlsKey: string;
+  dashboardHost: string;
+  dashboardPort: number;
+  adminKey: string;
+  maxBodyBytes: number;
+  apiKeys: { name: string; key: string }[];
+  upstreams: Record<UpstreamName, UpstreamConfig>;
+  clientTimeoutSec: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  retryMax: number;
+  scrub: {
+    mode: "off" | "redact" | "pseudonymize";
+    hmacKey: string;
+    restore: boolean;
+    maxBodyBytes: number;
+    oversize: "reject" | "pass";
+  };
+  langfuse: { baseUrl: string; publicKey: string; secretKey: string; environment: string };
+  telemetryMaxBodyBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  logFormat: "auto" | "json" | "pretty";
+  slowRequestMs: number;
+  shutdownTimeoutMs: number;
+  providers: Record<string, ProviderInput & { apiKey: string }>;
+  routes: RouteInput[];
+  pricing: Record<string, PriceInput>;
+}
+
+export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string | undefined>): Config {
+  const upstream = (name: UpstreamName, baseUrl: string, apiKey: string): UpstreamConfig => ({ name, baseUrl, apiKey });
+  return {
+    host: s.host,
+    port: s.port,
+    tls: s.tls,
+    tlsCert: s.tls_cert,
+    tlsKey: s.tls_key,
+    dashboardHost: s.dashboard_host,
+    dashboardPort: s.dashboard_port,
+    adminKey: s.admin_key,
+    maxBodyBytes: s.max_body_bytes,
+    apiKeys: splitKeys(s.api_keys),
+    upstreams: {
+      anthropic: upstream("anthropic", s.anthropic_base_url, s.anthropic_api_key),
+      openai: upstream("openai", s.openai_base_url, s.openai_api_key),
+      gemini: upstream("gemini", s.gemini_base_url, s.gemini_api_key),
+    },
+    clientTimeoutSec: Math.ceil(s.client_timeout),
+    connectTimeoutMs: s.connect_timeout * 1000,
+    readTimeoutMs: s.read_timeout * 1000,
+    retryMax: s.retry_max,
+    scrub: {
+      mode: s.scrub,
+      hmacKey: s.scrub_hmac_key,
+      restore: s.scrub_restore,
+      maxBodyBytes: s.scrub_max_body_bytes,
+      oversize: s.scrub_oversize,
+    },
+    langfuse: {
+      baseUrl: s.langfuse_base_url,
+      publicKey: s.langfuse_public_key,
+      secretKey: s.langfuse_secret_key,
+      environment: s.langfuse_environment,
+    },
+    telemetryMaxBodyBytes: s.telemetry_max_body_bytes,
+    logLevel: s.log_level,
+    logFormat: s.log_format,
+    slowRequestMs: s.slow_request_seconds * 1000,
+    shutdownTimeoutMs: s.shutdown_timeout * 1000,
+    providers: Object.fromEntries(
+      Object.entries(t.providers).map(([name, p]) => [
+        name,
+        { ...p, apiKey: p.api_key_env ? (env[p.api_key_env] ?? "") : "" },
+      ]),
+    ),
+    routes: t.routes,
+    pricing: t.pricing,
+  };
+}
+
+/** `key` or `name=key`, comma-separated; unnamed keys are called key1, key2 ... */
+export function splitKeys(text: string): { name: string; key: string }[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((entry, i) => {
+      const eq = entry.indexOf("=");
+      return eq > 0
+        ? { name: entry.slice(0, eq).trim(), key: entry.slice(eq + 1).trim() }
+        : { name: `key${i + 1}`, key: entry };
+    });
+}
+

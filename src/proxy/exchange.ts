@@ -1,0 +1,59 @@
+// One client request and its answer, as sluice observes it: what the request log line, the
+// metrics recorder and telemetry are built from. Never holds a key or a prompt.
+import type { Api } from "../errors.ts";
+
+export type Outcome = "ok" | "error" | "incomplete" | "client_closed";
+
+export interface Exchange {
+  id: string;
+  /** Epoch ms when the request arrived. */
+  startedAt: number;
+  /** performance.now() at arrival, for durations. */
+  t0: number;
+  method: string;
+  path: string;
+  api: Api;
+  upstream: string;
+  client?: string;
+  sessionId?: string;
+  model?: string;
+  status: number;
+  outcome: Outcome;
+  bytesIn: number;
+  bytesOut: number;
+  durationMs: number;
+  /** Time to the first response byte sent to the client (headers for bodiless answers). */
+  ttfbMs?: number;
+  retries: number;
+  /** Short reason when sluice or upstream failed; never request content. */
+  error?: string;
+}
+
+let counter = 0;
+const prefix = Math.floor(Math.random() * 0xffffffff)
+  .toString(16)
+  .padStart(8, "0");
+
+/** Unique per process and sortable within it; cheaper than randomUUID on the hot path. */
+export function newRequestId(): string {
+  counter = (counter + 1) >>> 0;
+  return `${prefix}${Date.now().toString(16)}${counter.toString(16).padStart(6, "0")}`;
+}
+
+export function newExchange(method: string, path: string, api: Api, upstream: string): Exchange {
+  return {
+    id: newRequestId(),
+    startedAt: Date.now(),
+    t0: performance.now(),
+    method,
+    path,
+    api,
+    upstream,
+    status: 0,
+    outcome: "ok",
+    bytesIn: 0,
+    bytesOut: 0,
+    durationMs: 0,
+    retries: 0,
+  };
+}

@@ -1,0 +1,89 @@
+// Header rules between client, sluice and upstream. Pure; every drop has a reason.
+// Hop-by-hop headers belong to one connection only (RFC 9110 section 7.6.1), so they never
+// cross the proxy in either direction, nor do the headers a Connection header names.
+import type { UpstreamConfig } from "../config/types.ts";
+
+/** RFC 9110 7.6.1 plus the de-facto Proxy-Connection and Keep-Alive. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Request headers sluice sets itself or must not pass on. */
+const REQUEST_DROP = new Set([
+  // upstream must see its own Host; fetch derives it from the URL
+  "host",
+  // the body may be rewritten; fetch computes the length of what is actually sent
+  "content-length",
+  // sluice answers 100-continue itself by reading the body
+  "expect",
+]);
+
+/** Credential headers a client may carry; dropped when sluice's own key gate is on or a key is overridden. */
+export const CLIENT_KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key"] as const;
+
+function connectionTokens(headers: Headers): Set<string> | undefined {
+  const value = headers.get("connection");
+  if (!value) return undefined;
+  return new Set(value.split(",").map((t) => t.trim().toLowerCase()));
+}
+
+export interface UpstreamHeaderOptions {
+  upstream: UpstreamConfig;
+  /** The client's key was sluice's internal key: never forward it. */
+  stripClientKeys: boolean;
+  /** This proxy's Via token, for loop detection. */
+  via: string;
+  /** Overrides the client's content-type / content-encoding when sluice rewrote the body. */
+  contentEncoding?: string | null;
+}
+
+export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOptions): Headers {
+  const named = connectionTokens(incoming);
+  const out = new Headers();
+  for (const [name, value] of incoming) {
+    if (HOP_BY_HOP.has(name) || REQUEST_DROP.has(name) || named?.has(name)) continue;
+    out.set(name, value);
+  }
+  const key = opts.upstream.apiKey;
+  if (opts.stripClientKeys || key !== "") for (const h of CLIENT_KEY_HEADERS) out.delete(h);
+  if (key !== "") {
+    if (opts.upstream.name === "anthropic") out.set("x-api-key", key);
+    else if (opts.upstream.name === "gemini") out.set("x-goog-api-key", key);
+    else out.set("authorization", `Bearer ${key}`);
+  }
+  // Without an explicit value Bun's fetch asks for gzip/br/zstd; with decompress off the client
+  // would then get a compression it never asked for.
+  if (!out.has("accept-encoding")) out.set("accept-encoding", "identity");
+  if (opts.contentEncoding === null) out.delete("content-encoding");
+  else if (opts.contentEncoding !== undefined) out.set("content-encoding", opts.contentEncoding);
+  const via = incoming.get("via");
+  out.set("via", via ? `${via}, ${opts.via}` : opts.via);
+  return out;
+}
+
+/** Upstream response headers as the client gets them: bytes are forwarded as they came, so
+ * content-encoding and content-length stay; only hop-by-hop ones go. */
+export function clientResponseHeaders(upstream: Headers, requestId: string): Headers {
+  const named = connectionTokens(upstream);
+  const out = new Headers();
+  for (const [name, value] of upstream) {
+    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    out.append(name, value);
+  }
+  out.set("x-sluice-request-id", requestId);
+  return out;
+}
+
+/** True when the request already passed through this very sluice process. */
+export function isLoop(incoming: Headers, via: string): boolean {
+  const value = incoming.get("via");
+  return value !== null && value.includes(via);
+}

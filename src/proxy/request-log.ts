@@ -1,0 +1,29 @@
+// One log line per finished request: who, what, where, how it ended and how long it took.
+// Never a key, a header value or any request or response content.
+import type { Logger } from "../log.ts";
+import type { Exchange } from "./exchange.ts";
+
+const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
+
+export function logExchange(log: Logger, ex: Exchange, slowMs: number): void {
+  const fields = {
+    id: ex.id,
+    client: ex.client,
+    method: ex.method,
+    path: ex.path,
+    upstream: ex.upstream,
+    model: ex.model,
+    status: ex.outcome === "client_closed" ? 499 : ex.status,
+    outcome: ex.outcome,
+    bytes_in: ex.bytesIn,
+    bytes_out: ex.bytesOut,
+    duration_ms: round(ex.durationMs),
+    ttfb_ms: round(ex.ttfbMs),
+    retries: ex.retries,
+    session: ex.sessionId,
+    error: ex.error,
+  };
+  if (ex.outcome === "error" && ex.status >= 500) log.warn("request", fields);
+  else if (ex.durationMs > slowMs && slowMs > 0) log.warn("slow request", fields);
+  else log.info("request", fields);
+}
