@@ -9,6 +9,7 @@ export type ErrorKind =
   | "unauthorized"
   | "not_found"
   | "payload_too_large"
+  | "request_timeout"
   | "unsupported_media_type"
   | "upstream_unreachable"
   | "upstream_timeout"
@@ -33,6 +34,7 @@ const TABLE: Record<ErrorKind, { status: number; source: ErrorSource; retryable:
   unauthorized: { status: 401, source: "client", retryable: false },
   not_found: { status: 404, source: "client", retryable: false },
   payload_too_large: { status: 413, source: "client", retryable: false },
+  request_timeout: { status: 408, source: "client", retryable: false },
   unsupported_media_type: { status: 415, source: "client", retryable: false },
   upstream_unreachable: { status: 502, source: "upstream", retryable: true },
   upstream_error: { status: 502, source: "upstream", retryable: false },
@@ -68,6 +70,7 @@ function anthropicType(status: number): string {
 function googleStatus(status: number): string {
   const names: Record<number, string> = {
     400: "INVALID_ARGUMENT",
+    408: "DEADLINE_EXCEEDED",
     401: "UNAUTHENTICATED",
     403: "PERMISSION_DENIED",
     404: "NOT_FOUND",

@@ -32,8 +32,7 @@ async function main(argv: string[]): Promise<number> {
     case "certs":
       return runCerts(argv.slice(1));
     case "mock-upstream":
-      await runMockUpstream(argv.slice(1));
-      return 0;
+      return runMockUpstream(argv.slice(1));
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts sluice's listeners for a validated Config and stops them gracefully. Used by
 // `sluice serve` and by tests, which get the very same TLS server in-process.
 import { existsSync } from "node:fs";
-import { createApp, type AppDeps, type SluiceApp } from "./app.ts";
+import { type AppDeps, createApp, type SluiceApp } from "./app.ts";
 import type { Config } from "./config/types.ts";
 import type { Logger } from "./log.ts";
 import { defaultCertHosts, trustHint, writeCertFiles } from "./tls/selfsigned.ts";

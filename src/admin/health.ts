@@ -25,5 +25,8 @@ export function health(deps: HealthDeps): Response {
     uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
     upstreams,
   };
-  return Response.json(body, { status: deps.draining() ? 503 : 200, headers: { "cache-control": "no-store" } });
+  return Response.json(body, {
+    status: deps.draining() ? 503 : 200,
+    headers: { "cache-control": "no-store" },
+  });
 }

@@ -26,7 +26,8 @@ export function parseArgv(argv: string[]): ParsedArgs | { error: string } {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--version" || a === "-v") return { command: "version", flags, positionals };
-    if (a === "--help" || a === "-h") return { command: "help", flags: new Map([["for", command]]), positionals };
+    if (a === "--help" || a === "-h")
+      return { command: "help", flags: new Map([["for", command]]), positionals };
     if (!a.startsWith("--")) {
       positionals.push(a);
       continue;

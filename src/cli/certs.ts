@@ -9,7 +9,9 @@ export async function runCerts(argv: string[]): Promise<number> {
   const hosts = defaultCertHosts();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const [name, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const [name, inline] = a.includes("=")
+      ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+      : [a, undefined];
     const value = () => inline ?? argv[++i];
     if (name === "--dir") dir = value() ?? dir;
     else if (name === "--host") {

@@ -32,7 +32,9 @@ function tlsProblems(config: Config): string[] {
   }
   try {
     const info = certInfo(readFileSync(config.tlsCert, "utf8"));
-    out(`tls: ${config.tlsCert}: ${info.subject}, names ${info.hosts.join(", ")}, until ${info.notAfter.toISOString()}`);
+    out(
+      `tls: ${config.tlsCert}: ${info.subject}, names ${info.hosts.join(", ")}, until ${info.notAfter.toISOString()}`,
+    );
     return info.notAfter.getTime() < Date.now() ? [`TLS certificate ${config.tlsCert} has expired`] : [];
   } catch (err) {
     return [`TLS certificate ${config.tlsCert} is unreadable: ${(err as Error).message}`];
@@ -55,9 +57,13 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
     out(`  ${envName(name).padEnd(34)} ${shown(name, flat[name]).padEnd(42)} [${sources[name]}]`);
   }
   for (const [name, p] of Object.entries(config.providers)) {
-    out(`  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${p.apiKey ? "(set)" : "(none)"}`);
+    out(
+      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${p.apiKey ? "(set)" : "(none)"}`,
+    );
   }
-  config.routes.forEach((r) => void out(`  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}`));
+  config.routes.forEach(
+    (r) => void out(`  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}`),
+  );
   const failures = tlsProblems(config);
   if (!offline) {
     for (const u of Object.values(config.upstreams)) {

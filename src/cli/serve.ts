@@ -49,7 +49,11 @@ export async function runServe(flags: Map<string, string | true>): Promise<numbe
         return;
       }
       stopping = true;
-      log.info("draining", { signal, in_flight: server.app.inFlight(), timeout_ms: config.shutdownTimeoutMs });
+      log.info("draining", {
+        signal,
+        in_flight: server.app.inFlight(),
+        timeout_ms: config.shutdownTimeoutMs,
+      });
       const { drained } = await server.shutdown();
       if (drained) log.info("stopped");
       else log.warn("stopped with requests still in flight (shutdown timeout)");

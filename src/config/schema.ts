@@ -9,7 +9,10 @@ const NUM = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 /** Integers may come as numbers (TOML) or strings (env, flags). */
 const int = (min: number, max: number) =>
   v.pipe(
-    v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(INT, "must be a whole number"), v.transform(Number))]),
+    v.union([
+      v.number(),
+      v.pipe(v.string(), v.trim(), v.regex(INT, "must be a whole number"), v.transform(Number)),
+    ]),
     v.integer("must be a whole number"),
     v.minValue(min, `must be at least ${min}`),
     v.maxValue(max, `must be at most ${max}`),
@@ -18,7 +21,10 @@ const int = (min: number, max: number) =>
 /** Seconds, fractions allowed (tests use sub-second timeouts). */
 const seconds = (min: number, max: number) =>
   v.pipe(
-    v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(NUM, "must be a number of seconds"), v.transform(Number))]),
+    v.union([
+      v.number(),
+      v.pipe(v.string(), v.trim(), v.regex(NUM, "must be a number of seconds"), v.transform(Number)),
+    ]),
     v.minValue(min, `must be at least ${min}`),
     v.maxValue(max, `must be at most ${max}`),
   );
@@ -68,35 +74,94 @@ export const SETTINGS = {
   host: { schema: str, default: "0.0.0.0", doc: "main listener address" },
   port: { schema: int(0, 65535), default: 8443, doc: "main listener port (HTTPS unless tls=off)" },
   tls: { schema: onOff, default: true, doc: "off serves plain HTTP (behind a TLS terminator)" },
-  tls_cert: { schema: str, default: "certs/server.crt", doc: "PEM certificate; generated on first start if the default is missing" },
+  tls_cert: {
+    schema: str,
+    default: "certs/server.crt",
+    doc: "PEM certificate; generated on first start if the default is missing",
+  },
   tls_key: { schema: str, default: "certs/server.key", doc: "PEM private key" },
   dashboard_host: { schema: str, default: "127.0.0.1", doc: "plain-HTTP admin listener address" },
   dashboard_port: { schema: int(0, 65535), default: 9090, doc: "admin listener port; 0 turns it off" },
-  admin_key: { schema: str, default: "", doc: "serves admin routes on the main port behind this key", secret: true },
+  admin_key: {
+    schema: str,
+    default: "",
+    doc: "serves admin routes on the main port behind this key",
+    secret: true,
+  },
   max_body_bytes: { schema: int(1, 2 ** 31), default: 33554432, doc: "larger request bodies get 413" },
-  api_keys: { schema: str, default: "", doc: "internal client keys: key or name=key, comma-separated", secret: true },
+  api_keys: {
+    schema: str,
+    default: "",
+    doc: "internal client keys: key or name=key, comma-separated",
+    secret: true,
+  },
   anthropic_base_url: { schema: httpUrl, default: "https://api.anthropic.com", doc: "Anthropic upstream" },
   anthropic_api_key: { schema: str, default: "", doc: "replaces the client's Anthropic key", secret: true },
   openai_base_url: { schema: httpUrl, default: "https://api.openai.com", doc: "OpenAI upstream" },
   openai_api_key: { schema: str, default: "", doc: "replaces the client's OpenAI key", secret: true },
-  gemini_base_url: { schema: httpUrl, default: "https://generativelanguage.googleapis.com", doc: "Gemini upstream" },
+  gemini_base_url: {
+    schema: httpUrl,
+    default: "https://generativelanguage.googleapis.com",
+    doc: "Gemini upstream",
+  },
   gemini_api_key: { schema: str, default: "", doc: "replaces the client's Gemini key", secret: true },
-  client_timeout: { schema: seconds(1, 255), default: 30, doc: "seconds a client may stay silent while sending its request (slowloris guard)" },
-  connect_timeout: { schema: seconds(0.01, 600), default: 10, doc: "seconds to establish an upstream connection" },
-  read_timeout: { schema: seconds(0.01, 86400), default: 300, doc: "seconds of upstream silence before giving up" },
-  retry_max: { schema: int(0, 10), default: 3, doc: "retries of connect failures and 529/503 before the first byte" },
-  scrub: { schema: enumOf(SCRUB_MODES), default: "off", doc: "secret scrubbing: off, redact or pseudonymize" },
-  scrub_hmac_key: { schema: hexKey, default: "", doc: "64 hex chars; stable pseudonyms across restarts", secret: true },
+  client_timeout: {
+    schema: seconds(1, 255),
+    default: 30,
+    doc: "seconds a client may stay silent while sending its request (slowloris guard)",
+  },
+  connect_timeout: {
+    schema: seconds(0.01, 600),
+    default: 10,
+    doc: "seconds to establish an upstream connection",
+  },
+  read_timeout: {
+    schema: seconds(0.01, 86400),
+    default: 300,
+    doc: "seconds of upstream silence before giving up",
+  },
+  retry_max: {
+    schema: int(0, 10),
+    default: 3,
+    doc: "retries of connect failures and 529/503 before the first byte",
+  },
+  scrub: {
+    schema: enumOf(SCRUB_MODES),
+    default: "off",
+    doc: "secret scrubbing: off, redact or pseudonymize",
+  },
+  scrub_hmac_key: {
+    schema: hexKey,
+    default: "",
+    doc: "64 hex chars; stable pseudonyms across restarts",
+    secret: true,
+  },
   scrub_restore: { schema: onOff, default: true, doc: "put real values back into responses" },
-  scrub_max_body_bytes: { schema: int(1, 2 ** 31), default: 10485760, doc: "larger bodies get 413 while scrubbing" },
-  scrub_oversize: { schema: enumOf(["reject", "pass"] as const), default: "reject", doc: "pass forwards oversize bodies unscrubbed" },
+  scrub_max_body_bytes: {
+    schema: int(1, 2 ** 31),
+    default: 10485760,
+    doc: "larger bodies get 413 while scrubbing",
+  },
+  scrub_oversize: {
+    schema: enumOf(["reject", "pass"] as const),
+    default: "reject",
+    doc: "pass forwards oversize bodies unscrubbed",
+  },
   langfuse_base_url: { schema: httpUrl, default: "https://cloud.langfuse.com", doc: "Langfuse host" },
   langfuse_public_key: { schema: str, default: "", doc: "Langfuse public key; empty = off" },
   langfuse_secret_key: { schema: str, default: "", doc: "Langfuse secret key; empty = off", secret: true },
   langfuse_environment: { schema: str, default: "", doc: "environment tag on every trace" },
-  telemetry_max_body_bytes: { schema: int(0, 2 ** 31), default: 1048576, doc: "most bytes of a body kept for a trace" },
+  telemetry_max_body_bytes: {
+    schema: int(0, 2 ** 31),
+    default: 1048576,
+    doc: "most bytes of a body kept for a trace",
+  },
   log_level: { schema: enumOf(LOG_LEVELS), default: "info", doc: "debug, info, warn or error" },
-  log_format: { schema: enumOf(["auto", "json", "pretty"] as const), default: "auto", doc: "json, pretty, or auto (pretty on a terminal)" },
+  log_format: {
+    schema: enumOf(["auto", "json", "pretty"] as const),
+    default: "auto",
+    doc: "json, pretty, or auto (pretty on a terminal)",
+  },
   slow_request_seconds: { schema: seconds(0, 86400), default: 5, doc: "slower requests are logged at warn" },
   shutdown_timeout: { schema: seconds(0, 3600), default: 30, doc: "seconds to drain on SIGTERM / SIGINT" },
 } as const;

@@ -46,7 +46,11 @@ export interface Config {
 }
 
 export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string | undefined>): Config {
-  const upstream = (name: UpstreamName, baseUrl: string, apiKey: string): UpstreamConfig => ({ name, baseUrl, apiKey });
+  const upstream = (name: UpstreamName, baseUrl: string, apiKey: string): UpstreamConfig => ({
+    name,
+    baseUrl,
+    apiKey,
+  });
   return {
     host: s.host,
     port: s.port,
@@ -109,4 +113,3 @@ export function splitKeys(text: string): { name: string; key: string }[] {
         : { name: `key${i + 1}`, key: entry };
     });
 }
-

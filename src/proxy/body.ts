@@ -1,33 +1,59 @@
-// Reads a client's request body into memory under a byte cap. The body must be whole before
-// it is forwarded: it is validated, possibly rewritten, and re-sent on retries. Over the cap
-// the answer is 413 before any upstream is contacted.
+// Reads a client's request body into memory under a byte cap and a minimum upload rate.
+// The body must be whole before it is forwarded: it is validated, possibly rewritten, and
+// re-sent on retries. Over the cap the answer is 413 before any upstream is contacted; a
+// client dripping its body slower than the minimum rate gets 408 (slowloris guard).
 import { type ProxyError, proxyError } from "../errors.ts";
 
 const EMPTY = new Uint8Array(0);
 
-export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array | ProxyError> {
+export interface BodyLimits {
+  maxBytes: number;
+  /** Time any body may take, on top of the rate allowance. */
+  graceMs: number;
+  /** Slowest acceptable upload, in bytes per second. */
+  minBytesPerSec: number;
+}
+
+export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array | ProxyError> {
   if (req.body === null) return EMPTY;
+  const { maxBytes } = limits;
   const tooLarge = () => proxyError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
+  const tooSlow = () => proxyError("request_timeout", "request body arrived too slowly");
+  const allowance = (bytes: number) => limits.graceMs + (bytes / limits.minBytesPerSec) * 1000;
+  const t0 = performance.now();
   const declared = req.headers.get("content-length");
+  let expected = 0;
   if (declared !== null) {
-    const n = Number(declared);
-    if (!Number.isFinite(n) || n < 0) return proxyError("bad_request", "invalid content-length");
-    if (n > maxBytes) return tooLarge();
-    return new Uint8Array(await req.arrayBuffer());
+    expected = Number(declared);
+    if (!Number.isSafeInteger(expected) || expected < 0)
+      return proxyError("bad_request", "invalid content-length");
+    if (expected > maxBytes) return tooLarge();
   }
-  // Chunked upload: count as it arrives and stop at the cap instead of buffering it all.
+
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return tooLarge();
+  let timer: Timer | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), allowance(Math.max(expected, limits.minBytesPerSec)));
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next === "late" || performance.now() - t0 > allowance(Math.max(total, expected))) {
+        await reader.cancel().catch(() => {});
+        return tooSlow();
+      }
+      if (next.done) break;
+      total += next.value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return tooLarge();
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);

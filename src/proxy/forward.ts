@@ -27,8 +27,14 @@ export interface ProxyDeps {
 }
 
 const encoder = new TextEncoder();
+/** 16 KiB/s: a 32 MiB body may take about 35 minutes; anything slower is a slowloris. */
+const MIN_UPLOAD_RATE = 16 * 1024;
 
-export async function forward(req: Request, server: Server<unknown> | null, deps: ProxyDeps): Promise<Response> {
+export async function forward(
+  req: Request,
+  server: Server<unknown> | null,
+  deps: ProxyDeps,
+): Promise<Response> {
   const { path, query } = splitUrl(req.url);
   const route = pickRoute(req.method, path, req.headers.has("anthropic-version"));
   const ex = newExchange(req.method, path, route.api, route.upstream);
@@ -43,22 +49,41 @@ export async function forward(req: Request, server: Server<unknown> | null, deps
     ex.error = err.message;
     ex.ttfbMs = performance.now() - ex.t0;
     finish();
-    return renderError(route.api, err, { "x-sluice-request-id": ex.id });
+    // A client cut off mid-upload must not keep the connection: close it after the answer.
+    const close = err.kind === "request_timeout" || err.kind === "payload_too_large";
+    return renderError(route.api, err, {
+      "x-sluice-request-id": ex.id,
+      ...(close ? { connection: "close" } : {}),
+    });
   };
 
   try {
     if (isLoop(req.headers, deps.via)) {
-      return fail(proxyError("loop_detected", "request already passed through this sluice (check the upstream base URL)"));
+      return fail(
+        proxyError(
+          "loop_detected",
+          "request already passed through this sluice (check the upstream base URL)",
+        ),
+      );
     }
     if (deps.gate.enabled) {
       const name = deps.gate.check(req.headers, query);
       if (name === undefined) {
-        return fail(proxyError("unauthorized", "missing or invalid sluice API key (Authorization: Bearer, x-api-key or x-goog-api-key)"));
+        return fail(
+          proxyError(
+            "unauthorized",
+            "missing or invalid sluice API key (Authorization: Bearer, x-api-key or x-goog-api-key)",
+          ),
+        );
       }
       ex.client = name;
     }
 
-    const body = await readBody(req, deps.config.maxBodyBytes);
+    const body = await readBody(req, {
+      maxBytes: deps.config.maxBodyBytes,
+      graceMs: deps.config.clientTimeoutSec * 1000,
+      minBytesPerSec: MIN_UPLOAD_RATE,
+    });
     if (isProxyError(body)) return fail(body);
     ex.bytesIn = body.byteLength;
     // From here on silence is upstream's, bounded by the read timeout, not the idle timeout.
@@ -70,9 +95,13 @@ export async function forward(req: Request, server: Server<unknown> | null, deps
     const upstream = deps.config.upstreams[route.upstream];
     const stripKeys = deps.gate.enabled || upstream.apiKey !== "";
     const url = upstreamUrl(upstream.baseUrl, path + (stripKeys ? dropQueryKey(query) : query));
-    const headers = upstreamRequestHeaders(req.headers, { upstream, stripClientKeys: deps.gate.enabled, via: deps.via });
+    const headers = upstreamRequestHeaders(req.headers, {
+      upstream,
+      stripClientKeys: deps.gate.enabled,
+      via: deps.via,
+    });
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const sent = await sendWithRetries(
+    const result = await sendWithRetries(
       {
         fetch: deps.fetch,
         reach: deps.reach,
@@ -84,10 +113,10 @@ export async function forward(req: Request, server: Server<unknown> | null, deps
       { name: upstream.name, baseUrl: upstream.baseUrl, host: new URL(upstream.baseUrl).host },
       req.signal,
     );
-    if (isProxyError(sent)) return fail(sent);
-
+    ex.retries = result.retries;
+    if (!result.ok) return fail(result.error);
+    const sent = result.sent;
     const res = sent.response;
-    ex.retries = sent.retries;
     ex.status = res.status;
     if (res.status >= 500) ex.outcome = "error";
     const outHeaders = clientResponseHeaders(res.headers, ex.id);
@@ -110,7 +139,10 @@ export async function forward(req: Request, server: Server<unknown> | null, deps
         if (end === "client_closed") ex.outcome = "client_closed";
         else if (end !== "complete") {
           ex.outcome = "incomplete";
-          ex.error = end === "read_timeout" ? "upstream went silent (read timeout)" : "upstream stream ended abnormally";
+          ex.error =
+            end === "read_timeout"
+              ? "upstream went silent (read timeout)"
+              : "upstream stream ended abnormally";
         }
         finish();
       },
@@ -118,7 +150,9 @@ export async function forward(req: Request, server: Server<unknown> | null, deps
     return new Response(stream, { status: res.status, statusText: res.statusText, headers: outHeaders });
   } catch (err) {
     if (req.signal.aborted) return fail(proxyError("client_closed", "client closed the connection"));
-    return fail(proxyError("internal", `unexpected failure: ${err instanceof Error ? err.message : String(err)}`));
+    return fail(
+      proxyError("internal", `unexpected failure: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 }
 

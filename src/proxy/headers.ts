@@ -61,7 +61,7 @@ export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOp
   }
   // Without an explicit value Bun's fetch asks for gzip/br/zstd; with decompress off the client
   // would then get a compression it never asked for.
-  if (!out.has("accept-encoding")) out.set("accept-encoding", "identity");
+  if (!out.get("accept-encoding")) out.set("accept-encoding", "identity");
   if (opts.contentEncoding === null) out.delete("content-encoding");
   else if (opts.contentEncoding !== undefined) out.set("content-encoding", opts.contentEncoding);
   const via = incoming.get("via");
@@ -85,5 +85,5 @@ export function clientResponseHeaders(upstream: Headers, requestId: string): Hea
 /** True when the request already passed through this very sluice process. */
 export function isLoop(incoming: Headers, via: string): boolean {
   const value = incoming.get("via");
-  return value !== null && value.includes(via);
+  return value?.includes(via) === true;
 }

@@ -44,17 +44,27 @@ export function classifyFetchError(err: unknown, cause: AbortCause | undefined, 
     case "read_timeout":
       return proxyError("upstream_timeout", `upstream ${host} sent nothing within the read timeout`);
     case "connect_timeout":
-      return proxyError("upstream_unreachable", `could not connect to upstream ${host} within the connect timeout`);
+      return proxyError(
+        "upstream_unreachable",
+        `could not connect to upstream ${host} within the connect timeout`,
+      );
     case "connect_failed":
       return proxyError("upstream_unreachable", `could not connect to upstream ${host}`);
   }
   const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "";
-  if (CONNECT_CODES.has(code)) return proxyError("upstream_unreachable", `could not connect to upstream ${host} (${code})`);
+  if (CONNECT_CODES.has(code))
+    return proxyError("upstream_unreachable", `could not connect to upstream ${host} (${code})`);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { ...proxyError("upstream_unreachable", `cannot resolve upstream host ${host}`), retryable: false };
+    return {
+      ...proxyError("upstream_unreachable", `cannot resolve upstream host ${host}`),
+      retryable: false,
+    };
   }
   if (code.includes("CERT") || code.includes("TLS") || code.includes("SSL")) {
-    return { ...proxyError("upstream_error", `TLS error talking to upstream ${host} (${code})`), retryable: false };
+    return {
+      ...proxyError("upstream_error", `TLS error talking to upstream ${host} (${code})`),
+      retryable: false,
+    };
   }
   const detail = code || (err instanceof Error ? err.name : "error");
   return proxyError("upstream_error", `upstream ${host} failed (${detail})`);

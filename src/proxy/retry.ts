@@ -14,7 +14,11 @@ export interface RetryPolicy {
   maxTotalMs: number;
 }
 
-export const DEFAULT_POLICY: Omit<RetryPolicy, "maxRetries"> = { baseMs: 250, maxDelayMs: 10_000, maxTotalMs: 30_000 };
+export const DEFAULT_POLICY: Omit<RetryPolicy, "maxRetries"> = {
+  baseMs: 250,
+  maxDelayMs: 10_000,
+  maxTotalMs: 30_000,
+};
 
 export type RetryDecision = { retry: false; reason: string } | { retry: true; delayMs: number };
 
@@ -43,7 +47,8 @@ export function decideRetry(
   random: () => number = Math.random,
   now = Date.now(),
 ): RetryDecision {
-  if (a.status !== undefined && !RETRYABLE_STATUS.has(a.status)) return { retry: false, reason: "not retryable" };
+  if (a.status !== undefined && !RETRYABLE_STATUS.has(a.status))
+    return { retry: false, reason: "not retryable" };
   if (a.retries >= policy.maxRetries) return { retry: false, reason: "retries exhausted" };
   // Full jitter (AWS architecture blog): spreads a thundering herd of clients evenly.
   const ceiling = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** a.retries);

@@ -1,7 +1,8 @@
 // Which upstream a request goes to, and in which API format sluice speaks to the client.
 // Pure: decided from method, path and one header, exactly as CONTRACT.md "Routes" says.
-import type { Api } from "../errors.ts";
+
 import type { UpstreamName } from "../config/types.ts";
+import type { Api } from "../errors.ts";
 
 export type Endpoint = "messages" | "count_tokens" | "chat_completions" | "other";
 
@@ -13,7 +14,8 @@ export interface RouteDecision {
 }
 
 export function pickRoute(method: string, path: string, hasAnthropicVersion: boolean): RouteDecision {
-  if (method === "POST" && path === "/v1/messages") return { upstream: "anthropic", api: "anthropic", endpoint: "messages" };
+  if (method === "POST" && path === "/v1/messages")
+    return { upstream: "anthropic", api: "anthropic", endpoint: "messages" };
   if (method === "POST" && path === "/v1/messages/count_tokens") {
     return { upstream: "anthropic", api: "anthropic", endpoint: "count_tokens" };
   }
@@ -22,7 +24,8 @@ export function pickRoute(method: string, path: string, hasAnthropicVersion: boo
     const endpoint = method === "POST" && path === "/v1/chat/completions" ? "chat_completions" : "other";
     return { upstream: "openai", api: "openai", endpoint };
   }
-  if (path.startsWith("/v1beta/") || path === "/v1beta") return { upstream: "gemini", api: "gemini", endpoint: "other" };
+  if (path.startsWith("/v1beta/") || path === "/v1beta")
+    return { upstream: "gemini", api: "gemini", endpoint: "other" };
   return { upstream: "anthropic", api: "anthropic", endpoint: "other" };
 }
 

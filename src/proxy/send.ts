@@ -2,7 +2,13 @@
 // are tried again with backoff and jitter, honouring retry-after, before anything reached
 // the client. Owns the per-attempt abort controller, header timeout and connect probe.
 import { isProxyError, type ProxyError } from "../errors.ts";
-import { type AbortCause, classifyFetchError, type FetchFn, sendUpstream, type UpstreamRequest } from "./http-client.ts";
+import {
+  type AbortCause,
+  classifyFetchError,
+  type FetchFn,
+  sendUpstream,
+  type UpstreamRequest,
+} from "./http-client.ts";
 import type { Reachability } from "./reachability.ts";
 import { DEFAULT_POLICY, decideRetry, RETRYABLE_STATUS } from "./retry.ts";
 
@@ -20,8 +26,11 @@ export interface Sent {
   abort: (cause: AbortCause) => void;
   /** Stops watching the client's signal; call when the response body has ended. */
   release: () => void;
-  retries: number;
 }
+
+export type SendResult =
+  | { ok: true; sent: Sent; retries: number }
+  | { ok: false; error: ProxyError; retries: number };
 
 export interface Target {
   /** Upstream or provider name, for reachability state. */
@@ -82,7 +91,7 @@ export async function sendWithRetries(
   r: UpstreamRequest,
   target: Target,
   client: AbortSignal,
-): Promise<Sent | ProxyError> {
+): Promise<SendResult> {
   const policy = { ...DEFAULT_POLICY, maxRetries: deps.retryMax };
   let retries = 0;
   let waitedMs = 0;
@@ -90,25 +99,29 @@ export async function sendWithRetries(
     const result = await attempt(deps, r, target, client);
     const failed = isProxyError(result);
     const status = failed ? undefined : result.response.status;
+    const done = (): SendResult =>
+      failed ? { ok: false, error: result, retries } : { ok: true, sent: result, retries };
     if (failed) {
       deps.reach.report(target.name, target.baseUrl, false, result.message);
-      if (!result.retryable) return result;
+      if (!result.retryable) return done();
     } else {
       deps.reach.report(target.name, target.baseUrl, true);
-      if (!RETRYABLE_STATUS.has(result.response.status)) return { ...result, retries };
+      if (!RETRYABLE_STATUS.has(result.response.status)) return done();
     }
     const decision = decideRetry(
       { retries, waitedMs, status, retryAfter: failed ? null : result.response.headers.get("retry-after") },
       policy,
       deps.random,
     );
-    if (!decision.retry) return failed ? result : { ...result, retries };
+    if (!decision.retry) return done();
     // Free the pooled connection before waiting.
     if (!failed) {
       result.release();
       await result.response.body?.cancel().catch(() => {});
     }
-    if (!(await pause(decision.delayMs, client))) return classifyFetchError(undefined, "client_closed", target.host);
+    if (!(await pause(decision.delayMs, client))) {
+      return { ok: false, error: classifyFetchError(undefined, "client_closed", target.host), retries };
+    }
     waitedMs += decision.delayMs;
     retries++;
   }

@@ -5,7 +5,13 @@ import type { Config } from "../../src/config/types.ts";
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const r = loadConfig({
-    env: { SLUICE_HOST: "127.0.0.1", SLUICE_PORT: "0", SLUICE_DASHBOARD_PORT: "0", SLUICE_TLS: "off", ...env },
+    env: {
+      SLUICE_HOST: "127.0.0.1",
+      SLUICE_PORT: "0",
+      SLUICE_DASHBOARD_PORT: "0",
+      SLUICE_TLS: "off",
+      ...env,
+    },
     defaultFiles: [],
   });
   if (!r.ok) throw new Error(`test config invalid: ${r.errors.join("; ")}`);

@@ -16,7 +16,9 @@ export interface TestUpstream {
   stop(): Promise<void>;
 }
 
-export function startUpstream(handler: (req: Request, seen: Seen) => Response | Promise<Response>): TestUpstream {
+export function startUpstream(
+  handler: (req: Request, seen: Seen) => Response | Promise<Response>,
+): TestUpstream {
   const seen: Seen[] = [];
   const server = Bun.serve({
     hostname: "127.0.0.1",

@@ -7,7 +7,10 @@ let sluice: TestSluice;
 
 beforeAll(async () => {
   upstream = startUpstream((req) =>
-    Response.json({ path: new URL(req.url).pathname, query: new URL(req.url).search }, { headers: { "x-up": "1" } }),
+    Response.json(
+      { path: new URL(req.url).pathname, query: new URL(req.url).search },
+      { headers: { "x-up": "1" } },
+    ),
   );
   sluice = await startSluice({
     SLUICE_ANTHROPIC_BASE_URL: upstream.url,

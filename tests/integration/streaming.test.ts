@@ -13,7 +13,10 @@ afterEach(async () => {
   sluice = upstream = undefined;
 });
 
-async function setup(handler: (req: Request) => Response | Promise<Response>, env: Record<string, string> = {}) {
+async function setup(
+  handler: (req: Request) => Response | Promise<Response>,
+  env: Record<string, string> = {},
+) {
   upstream = startUpstream(handler);
   sluice = await startSluice({ SLUICE_ANTHROPIC_BASE_URL: upstream.url, ...env });
   return sluice;
@@ -40,7 +43,9 @@ describe("streaming", () => {
   // Bun checks idle timeouts on a coarse tick: a 1 s limit cuts after about 4 s, so 6 s of silence proves the lift.
   test("a quiet stream outlives the client idle timeout", async () => {
     const s = controlledStream();
-    const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }), { SLUICE_CLIENT_TIMEOUT: "1" });
+    const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }), {
+      SLUICE_CLIENT_TIMEOUT: "1",
+    });
     s.send("data: first\n\n");
     const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
     setTimeout(() => {
@@ -93,7 +98,11 @@ describe("streaming", () => {
         }),
     );
     const ac = new AbortController();
-    const pending = fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}", signal: ac.signal }).catch(() => null);
+    const pending = fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      body: "{}",
+      signal: ac.signal,
+    }).catch(() => null);
     await until(() => upstream!.seen.length === 1, 2000, "request upstream");
     ac.abort();
     await pending;

@@ -31,12 +31,22 @@ describe("loadConfig", () => {
     expect(r.config.host).toBe("10.0.0.2");
     expect(r.config.logLevel).toBe("debug");
     expect(r.config.retryMax).toBe(1);
-    expect([r.sources.port, r.sources.host, r.sources.log_level, r.sources.tls]).toEqual(["flag", "env", "file", "default"]);
+    expect([r.sources.port, r.sources.host, r.sources.log_level, r.sources.tls]).toEqual([
+      "flag",
+      "env",
+      "file",
+      "default",
+    ]);
   });
 
   test("reports every bad setting at once, naming where it came from", () => {
     const r = loadConfig({
-      env: { SLUICE_PORT: "http", SLUICE_SCRUB: "maybe", SLUICE_ANTHROPIC_BASE_URL: "ftp://x", SLUICE_TLS: "sometimes" },
+      env: {
+        SLUICE_PORT: "http",
+        SLUICE_SCRUB: "maybe",
+        SLUICE_ANTHROPIC_BASE_URL: "ftp://x",
+        SLUICE_TLS: "sometimes",
+      },
       defaultFiles: [],
     });
     expect(r.ok).toBe(false);
@@ -69,7 +79,10 @@ describe("loadConfig", () => {
   });
 
   test("accepts plain LANGFUSE_* names and requires both Langfuse keys", () => {
-    const ok = loadConfig({ env: { LANGFUSE_PUBLIC_KEY: "pk", LANGFUSE_SECRET_KEY: "sk" }, defaultFiles: [] });
+    const ok = loadConfig({
+      env: { LANGFUSE_PUBLIC_KEY: "pk", LANGFUSE_SECRET_KEY: "sk" },
+      defaultFiles: [],
+    });
     expect(ok.ok && ok.config.langfuse.publicKey).toBe("pk");
     const half = loadConfig({ env: { SLUICE_LANGFUSE_PUBLIC_KEY: "pk" }, defaultFiles: [] });
     expect(half.ok).toBe(false);

@@ -23,7 +23,11 @@ describe("internal key gate", () => {
     expect(createKeyGate([]).enabled).toBe(false);
   });
   test("collects every presented credential", () => {
-    expect(presentedKeys(new Headers({ authorization: "bearer a", "x-api-key": "b" }), "?key=c")).toEqual(["a", "b", "c"]);
+    expect(presentedKeys(new Headers({ authorization: "bearer a", "x-api-key": "b" }), "?key=c")).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
   });
   test("sameSecret compares strings of unequal length safely", () => {
     expect(sameSecret("abc", "abc")).toBe(true);

@@ -34,7 +34,11 @@ describe("upstream request headers", () => {
     expect(h.has("content-length")).toBe(false);
   });
   test("asks for identity when the client did not ask for compression", () => {
-    const plain = upstreamRequestHeaders(new Headers(), { upstream: anthropic, stripClientKeys: false, via: VIA });
+    const plain = upstreamRequestHeaders(new Headers(), {
+      upstream: anthropic,
+      stripClientKeys: false,
+      via: VIA,
+    });
     expect(plain.get("accept-encoding")).toBe("identity");
     const gz = upstreamRequestHeaders(new Headers({ "accept-encoding": "gzip" }), {
       upstream: anthropic,
@@ -44,9 +48,21 @@ describe("upstream request headers", () => {
     expect(gz.get("accept-encoding")).toBe("gzip");
   });
   test("an override key replaces every client key header", () => {
-    const incoming = new Headers({ authorization: "Bearer client", "x-api-key": "client", "x-goog-api-key": "client" });
-    const a = upstreamRequestHeaders(incoming, { upstream: { ...anthropic, apiKey: "sk-real" }, stripClientKeys: false, via: VIA });
-    expect([a.get("x-api-key"), a.get("authorization"), a.get("x-goog-api-key")]).toEqual(["sk-real", null, null]);
+    const incoming = new Headers({
+      authorization: "Bearer client",
+      "x-api-key": "client",
+      "x-goog-api-key": "client",
+    });
+    const a = upstreamRequestHeaders(incoming, {
+      upstream: { ...anthropic, apiKey: "sk-real" },
+      stripClientKeys: false,
+      via: VIA,
+    });
+    expect([a.get("x-api-key"), a.get("authorization"), a.get("x-goog-api-key")]).toEqual([
+      "sk-real",
+      null,
+      null,
+    ]);
     const o = upstreamRequestHeaders(incoming, {
       upstream: { name: "openai", baseUrl: "x", apiKey: "sk-o" },
       stripClientKeys: false,
@@ -69,7 +85,11 @@ describe("upstream request headers", () => {
     expect(h.has("authorization")).toBe(false);
   });
   test("appends its Via token and detects its own token as a loop", () => {
-    const h = upstreamRequestHeaders(new Headers({ via: "1.1 edge" }), { upstream: anthropic, stripClientKeys: false, via: VIA });
+    const h = upstreamRequestHeaders(new Headers({ via: "1.1 edge" }), {
+      upstream: anthropic,
+      stripClientKeys: false,
+      via: VIA,
+    });
     expect(h.get("via")).toBe(`1.1 edge, ${VIA}`);
     expect(isLoop(h, VIA)).toBe(true);
     expect(isLoop(new Headers({ via: "1.1 sluice-other" }), VIA)).toBe(false);

@@ -14,13 +14,18 @@ describe("decideRetry", () => {
     }
   });
   test("backs off exponentially with full jitter", () => {
-    const delays = [0, 1, 2].map((retries) => decideRetry({ retries, waitedMs: 0, status: 529 }, policy, one));
+    const delays = [0, 1, 2].map((retries) =>
+      decideRetry({ retries, waitedMs: 0, status: 529 }, policy, one),
+    );
     expect(delays).toEqual([
       { retry: true, delayMs: 100 },
       { retry: true, delayMs: 200 },
       { retry: true, delayMs: 400 },
     ]);
-    expect(decideRetry({ retries: 2, waitedMs: 0, status: 529 }, policy, () => 0.5)).toEqual({ retry: true, delayMs: 200 });
+    expect(decideRetry({ retries: 2, waitedMs: 0, status: 529 }, policy, () => 0.5)).toEqual({
+      retry: true,
+      delayMs: 200,
+    });
   });
   test("stops after maxRetries", () => {
     expect(decideRetry({ retries: 3, waitedMs: 0, status: 529 }, policy, one)).toEqual({
@@ -33,7 +38,9 @@ describe("decideRetry", () => {
       retry: true,
       delayMs: 1000,
     });
-    expect(decideRetry({ retries: 0, waitedMs: 0, status: 529, retryAfter: "30" }, policy, one).retry).toBe(false);
+    expect(decideRetry({ retries: 0, waitedMs: 0, status: 529, retryAfter: "30" }, policy, one).retry).toBe(
+      false,
+    );
   });
   test("caps the total waiting time", () => {
     expect(decideRetry({ retries: 1, waitedMs: 2900, status: 503 }, policy, one).retry).toBe(false);

@@ -3,7 +3,11 @@ import { dropQueryKey, pickRoute, splitUrl, upstreamUrl } from "../../../src/pro
 
 describe("pickRoute follows the routes table of CONTRACT.md", () => {
   test("POST /v1/messages and count_tokens go to Anthropic", () => {
-    expect(pickRoute("POST", "/v1/messages", false)).toEqual({ upstream: "anthropic", api: "anthropic", endpoint: "messages" });
+    expect(pickRoute("POST", "/v1/messages", false)).toEqual({
+      upstream: "anthropic",
+      api: "anthropic",
+      endpoint: "messages",
+    });
     expect(pickRoute("POST", "/v1/messages/count_tokens", false).endpoint).toBe("count_tokens");
   });
   test("any /v1/* with anthropic-version goes to Anthropic", () => {
@@ -18,7 +22,9 @@ describe("pickRoute follows the routes table of CONTRACT.md", () => {
     });
   });
   test("/v1beta/* goes to Gemini", () => {
-    expect(pickRoute("POST", "/v1beta/models/gemini-2.5-flash:generateContent", false).upstream).toBe("gemini");
+    expect(pickRoute("POST", "/v1beta/models/gemini-2.5-flash:generateContent", false).upstream).toBe(
+      "gemini",
+    );
   });
   test("anything else goes to Anthropic", () => {
     expect(pickRoute("GET", "/", false).upstream).toBe("anthropic");
@@ -38,13 +44,18 @@ describe("upstreamUrl", () => {
     );
   });
   test("keeps other prefixes", () => {
-    expect(upstreamUrl("http://gw.local/anthropic", "/v1/messages")).toBe("http://gw.local/anthropic/v1/messages");
+    expect(upstreamUrl("http://gw.local/anthropic", "/v1/messages")).toBe(
+      "http://gw.local/anthropic/v1/messages",
+    );
   });
 });
 
 describe("splitUrl and dropQueryKey", () => {
   test("splits path and query without a URL object", () => {
-    expect(splitUrl("https://h:1/v1/messages?beta=true")).toEqual({ path: "/v1/messages", query: "?beta=true" });
+    expect(splitUrl("https://h:1/v1/messages?beta=true")).toEqual({
+      path: "/v1/messages",
+      query: "?beta=true",
+    });
     expect(splitUrl("http://h/")).toEqual({ path: "/", query: "" });
     expect(splitUrl("http://h")).toEqual({ path: "/", query: "" });
   });
