@@ -1,0 +1,23 @@
+import { describe, expect, test } from "bun:test";
+import type { ChatResponse } from "../../../src/translate/openai-types.ts";
+import { fromChatResponse } from "../../../src/translate/response.ts";
+import { goldens, record, updating } from "./golden.ts";
+
+interface ResponseCase {
+  requestModel: string;
+  stopSequences: string[];
+  response: ChatResponse;
+}
+
+describe("a Chat response becomes the expected Messages response", () => {
+  for (const golden of goldens<ResponseCase>("response")) {
+    test(`${golden.name}: ${golden.data.case}`, () => {
+      let n = 0;
+      const newId = (prefix: string) => `${prefix}golden${++n}`;
+      const { requestModel, stopSequences, response } = golden.data;
+      const actual = fromChatResponse(response, { requestModel, stopSequences, newId });
+      if (updating) record(golden, actual);
+      else expect(actual).toEqual(golden.data.expected as typeof actual);
+    });
+  }
+});
