@@ -5,10 +5,12 @@ import { Elysia } from "elysia";
 import { health } from "./admin/health.ts";
 import type { Config } from "./config/types.ts";
 import type { Logger } from "./log.ts";
+import { createPricing } from "./metrics/pricing.ts";
 import { createKeyGate } from "./proxy/auth.ts";
 import type { Exchange } from "./proxy/exchange.ts";
 import { forward, type ProxyDeps } from "./proxy/forward.ts";
 import type { FetchFn } from "./proxy/http-client.ts";
+import type { ExchangeObserver } from "./proxy/observe.ts";
 import { createReachability, type Reachability } from "./proxy/reachability.ts";
 import { logExchange } from "./proxy/request-log.ts";
 
@@ -18,7 +20,9 @@ export interface AppDeps {
   fetch?: FetchFn;
   random?: () => number;
   reach?: Reachability;
-  /** Extra observers of finished exchanges (metrics, telemetry). */
+  /** Observers of exchanges (metrics, telemetry). */
+  observers?: ExchangeObserver[];
+  /** Called for every finished exchange (tests collect them). */
   onEnd?: (ex: Exchange) => void;
 }
 
@@ -43,6 +47,10 @@ export function createApp(deps: AppDeps): SluiceApp {
     reach,
     via: `1.1 sluice-${crypto.randomUUID().slice(0, 8)}`,
     random: deps.random ?? Math.random,
+    pricing: createPricing(pricingOverrides(deps.config)),
+    observers: deps.observers ?? [],
+    onObserverError: (where, err) =>
+      deps.log.warn("observer failed", { where, error: err instanceof Error ? err.message : String(err) }),
     onEnd: (ex) => {
       inFlight--;
       logExchange(deps.log, ex, deps.config.slowRequestMs);
@@ -74,4 +82,19 @@ export function createApp(deps: AppDeps): SluiceApp {
       draining = true;
     },
   };
+}
+
+/** [pricing."model"] tables from the config file, in the pricing module's terms. */
+function pricingOverrides(config: Config) {
+  return Object.fromEntries(
+    Object.entries(config.pricing).map(([model, p]) => [
+      model,
+      {
+        ...(p.input !== undefined ? { input: p.input } : {}),
+        ...(p.output !== undefined ? { output: p.output } : {}),
+        ...(p.cache_write !== undefined ? { cacheWrite: p.cache_write } : {}),
+        ...(p.cache_read !== undefined ? { cacheRead: p.cache_read } : {}),
+      },
+    ]),
+  );
 }

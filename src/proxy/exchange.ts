@@ -1,6 +1,7 @@
 // One client request and its answer, as sluice observes it: what the request log line, the
 // metrics recorder and telemetry are built from. Never holds a key or a prompt.
 import type { Api } from "../errors.ts";
+import type { Usage } from "../metrics/usage.ts";
 
 export type Outcome = "ok" | "error" | "incomplete" | "client_closed";
 
@@ -16,7 +17,25 @@ export interface Exchange {
   upstream: string;
   client?: string;
   sessionId?: string;
+  /** Model the client asked for (request body or Gemini path). */
+  requestModel?: string;
+  /** Model that answered (response), else the requested one: the metrics label. */
   model?: string;
+  /** Provider name when a [[routes]] entry sent the request elsewhere. */
+  routedTo?: string;
+  /** Model name sent upstream when a route renamed it. */
+  upstreamModel?: string;
+  /** Whether the client asked for a streamed answer. */
+  stream?: boolean;
+  usage?: Usage;
+  costUsd?: number;
+  stopReason?: string;
+  /** Error summary the upstream reported inside its answer (e.g. an SSE error event). */
+  upstreamError?: string;
+  /** Secrets replaced in the request, per detector. */
+  scrubHits?: Record<string, number>;
+  /** Request features a translated route could not express. */
+  dropped?: string[];
   status: number;
   outcome: Outcome;
   bytesIn: number;

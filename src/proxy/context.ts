@@ -1,0 +1,101 @@
+// Per-request state shared by the steps of the proxy pipeline: the Exchange being recorded,
+// the body read once (and parsed at most once), and the two ways a request ends — fail()
+// with a sluice-made error, or finish() after a response was relayed.
+import type { Config } from "../config/types.ts";
+import { type ProxyError, renderError } from "../errors.ts";
+import type { Pricing } from "../metrics/pricing.ts";
+import type { KeyGate } from "./auth.ts";
+import type { Exchange } from "./exchange.ts";
+import type { FetchFn } from "./http-client.ts";
+import { type ErrorSink, type ExchangeObserver, guarded } from "./observe.ts";
+import type { Reachability } from "./reachability.ts";
+import type { RouteDecision } from "./route.ts";
+
+export interface ProxyDeps {
+  config: Config;
+  fetch: FetchFn;
+  gate: KeyGate;
+  reach: Reachability;
+  pricing: Pricing;
+  /** This process's Via token: "1.1 sluice-<random>". */
+  via: string;
+  random: () => number;
+  observers: ExchangeObserver[];
+  onObserverError: ErrorSink;
+  /** Called once per exchange, after the observers (request log, in-flight count). */
+  onEnd: (ex: Exchange) => void;
+}
+
+export interface RequestContext {
+  req: Request;
+  ex: Exchange;
+  route: RouteDecision;
+  path: string;
+  query: string;
+  deps: ProxyDeps;
+  /** The body as it will be forwarded (steps may replace it). */
+  body: Uint8Array;
+  /** The body parsed as JSON, memoised; undefined when it is not JSON. */
+  json(): unknown;
+  /** Replace the forwarded body (and forget the memoised parse). */
+  setBody(body: Uint8Array, parsed?: unknown): void;
+  finish(): void;
+  fail(err: ProxyError): Response;
+}
+
+const NOT_PARSED = Symbol("not parsed");
+
+export function createContext(
+  req: Request,
+  ex: Exchange,
+  route: RouteDecision,
+  url: { path: string; query: string },
+  deps: ProxyDeps,
+): RequestContext {
+  let parsed: unknown = NOT_PARSED;
+  let ended = false;
+  const ctx: RequestContext = {
+    req,
+    ex,
+    route,
+    path: url.path,
+    query: url.query,
+    deps,
+    body: new Uint8Array(0),
+    json() {
+      if (parsed === NOT_PARSED) {
+        try {
+          parsed = ctx.body.byteLength === 0 ? undefined : JSON.parse(new TextDecoder().decode(ctx.body));
+        } catch {
+          parsed = undefined;
+        }
+      }
+      return parsed;
+    },
+    setBody(body, json) {
+      ctx.body = body;
+      parsed = json === undefined ? NOT_PARSED : json;
+    },
+    finish() {
+      if (ended) return;
+      ended = true;
+      ex.durationMs = performance.now() - ex.t0;
+      for (const o of deps.observers) guarded("observer.onEnd", deps.onObserverError, () => o.onEnd?.(ex));
+      deps.onEnd(ex);
+    },
+    fail(err) {
+      ex.status = err.status;
+      ex.outcome = err.kind === "client_closed" ? "client_closed" : "error";
+      ex.error = err.message;
+      ex.ttfbMs ??= performance.now() - ex.t0;
+      ctx.finish();
+      // A client cut off mid-upload must not keep the connection: close it after the answer.
+      const close = err.kind === "request_timeout" || err.kind === "payload_too_large";
+      return renderError(route.api, err, {
+        "x-sluice-request-id": ex.id,
+        ...(close ? { connection: "close" } : {}),
+      });
+    },
+  };
+  return ctx;
+}

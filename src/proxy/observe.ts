@@ -1,0 +1,61 @@
+// How features watch traffic without touching the request path: observers get the request
+// as forwarded, a decoded view of the response (SSE events or one parsed JSON body, read on
+// a bounded side path) and the finished Exchange. Observers never see keys or raw headers
+// and must not throw; a throwing observer is logged and skipped, never fatal.
+import type { SseEvent } from "../sse/types.ts";
+import type { Exchange } from "./exchange.ts";
+
+/** Receives the decoded upstream (or translated) response, in order, after the client got it. */
+export interface ResponseConsumer {
+  /** One SSE event of a streamed response. */
+  event?(ev: SseEvent): void;
+  /** The whole non-stream body, parsed once, when it was JSON and under the size cap. */
+  json?(body: unknown): void;
+  /** The response ended (completely or not); called before the observers' onEnd. */
+  end?(): void;
+}
+
+export interface ExchangeObserver {
+  /** The request body as it was sent upstream (after scrubbing), once per forwarded exchange. */
+  onRequest?(ex: Exchange, body: Uint8Array): void;
+  /** Upstream answered; may return a consumer of the decoded response. */
+  onResponse?(ex: Exchange): ResponseConsumer | undefined;
+  /** The exchange is over; usage, cost and outcome are final. */
+  onEnd?(ex: Exchange): void;
+}
+
+export type ErrorSink = (where: string, err: unknown) => void;
+
+/** Runs fn, reporting (never propagating) what it throws. */
+export function guarded<T>(where: string, onError: ErrorSink, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    onError(where, err);
+    return undefined;
+  }
+}
+
+/** Fans one response out to several consumers, each guarded. */
+export function fanOut(consumers: ResponseConsumer[], onError: ErrorSink): ResponseConsumer | undefined {
+  if (consumers.length === 0) return undefined;
+  if (consumers.length === 1) {
+    const only = consumers[0]!;
+    return {
+      event: (ev) => guarded("consumer.event", onError, () => only.event?.(ev)),
+      json: (body) => guarded("consumer.json", onError, () => only.json?.(body)),
+      end: () => guarded("consumer.end", onError, () => only.end?.()),
+    };
+  }
+  return {
+    event: (ev) => {
+      for (const c of consumers) guarded("consumer.event", onError, () => c.event?.(ev));
+    },
+    json: (body) => {
+      for (const c of consumers) guarded("consumer.json", onError, () => c.json?.(body));
+    },
+    end: () => {
+      for (const c of consumers) guarded("consumer.end", onError, () => c.end?.());
+    },
+  };
+}
