@@ -1,0 +1,78 @@
+// The binary's commands, as a user types them.
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, freePort, requireBinary, spawnBin, tempDir } from "./helpers.ts";
+
+const run = (args: string[], env: Record<string, string> = {}, cwd?: string) => {
+  requireBinary();
+  const p = Bun.spawnSync([BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, ...(cwd ? { cwd } : {}) });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+};
+
+describe("sluice CLI", () => {
+  test("--version and --help", () => {
+    expect(run(["--version"]).out).toMatch(/^sluice \d+\.\d+\.\d+/);
+    const help = run(["--help"]);
+    expect(help.code).toBe(0);
+    for (const word of ["serve", "certs", "mock-upstream", "check", "NODE_EXTRA_CA_CERTS"]) expect(help.out).toContain(word);
+  });
+
+  test("a bad configuration stops start-up with one message naming every bad setting", () => {
+    const r = run(["serve"], { SLUICE_PORT: "eighty", SLUICE_RETRY_MAX: "-1", SLUICE_LOG_LEVEL: "loud" });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("SLUICE_PORT");
+    expect(r.err).toContain("SLUICE_RETRY_MAX");
+    expect(r.err).toContain("SLUICE_LOG_LEVEL");
+  });
+
+  test("unknown commands and flags are refused", () => {
+    expect(run(["serv"]).code).toBe(2);
+    expect(run(["serve", "--prot", "1"]).err).toContain("unknown flag --prot");
+  });
+
+  test("certs writes a pair once and prints how to trust it", () => {
+    const dir = tempDir("certs");
+    const r = run(["certs", "--dir", dir, "--host", "sluice.internal"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("NODE_EXTRA_CA_CERTS");
+    expect(r.out).toContain("sluice.internal");
+    expect(existsSync(join(dir, "server.key"))).toBe(true);
+    expect(run(["certs", "--dir", dir]).out).toContain("already exist");
+  });
+
+  test("check prints effective settings with secrets redacted and probes upstreams", async () => {
+    const port = await freePort();
+    const mock = spawnBin(["mock-upstream", "--port", String(port)]);
+    await mock.waitForOutput(/listening/);
+    const up = `http://127.0.0.1:${port}`;
+    const r = run(["check", "--no-tls"], {
+      SLUICE_ANTHROPIC_BASE_URL: up,
+      SLUICE_OPENAI_BASE_URL: up,
+      SLUICE_GEMINI_BASE_URL: up,
+      SLUICE_ANTHROPIC_API_KEY: "sk-ant-SECRET-VALUE",
+    });
+    await mock.stop();
+    expect(r.out).not.toContain("SECRET-VALUE");
+    expect(r.out).toContain("(set, redacted)");
+    expect(r.out).toContain("upstream anthropic");
+    expect(r.out).toContain("configuration OK");
+    expect(r.code).toBe(0);
+    const down = run(["check", "--no-tls"], { SLUICE_ANTHROPIC_BASE_URL: up, SLUICE_CONNECT_TIMEOUT: "1" });
+    expect(down.code).toBe(1);
+    expect(down.out).toContain("UNREACHABLE");
+  });
+
+  test("first start generates the default cert pair and says how to trust it", async () => {
+    const dir = tempDir("first");
+    const port = await freePort();
+    const p = spawnBin(["serve", "--host", "127.0.0.1", "--port", String(port), "--dashboard-port", "0"], { cwd: dir });
+    await p.waitForOutput(/sluice listening/);
+    expect(existsSync(join(dir, "certs/server.crt"))).toBe(true);
+    expect(p.output()).toContain("NODE_EXTRA_CA_CERTS");
+    const ca = await Bun.file(join(dir, "certs/server.crt")).text();
+    const r = await fetch(`https://localhost:${port}/health`, { tls: { ca } } as RequestInit);
+    expect((await r.json()).status).toBe("ok");
+    expect(await p.stop()).toBe(0);
+  });
+});

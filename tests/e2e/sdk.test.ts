@@ -1,0 +1,106 @@
+// The compiled binary over real TLS, driven by the real SDKs under Node exactly as users
+// configure them: base URL env var plus NODE_EXTRA_CA_CERTS.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  type Proc,
+  requireBinary,
+  runNodeClient,
+  type SluiceBinary,
+  startMockBinary,
+  startSluiceBinary,
+} from "./helpers.ts";
+
+let mock: { url: string; proc: Proc };
+let sluice: SluiceBinary;
+
+beforeAll(async () => {
+  requireBinary();
+  mock = await startMockBinary();
+  sluice = await startSluiceBinary({
+    SLUICE_ANTHROPIC_BASE_URL: mock.url,
+    SLUICE_OPENAI_BASE_URL: mock.url,
+    SLUICE_GEMINI_BASE_URL: mock.url,
+  });
+});
+afterAll(async () => {
+  await sluice?.proc.stop();
+  await mock?.proc.stop();
+});
+
+describe("compiled binary over TLS", () => {
+  test("the Anthropic SDK works as if talking to Anthropic: JSON, stream, count_tokens, models, tools", async () => {
+    const r = (await runNodeClient("anthropic.mjs", {
+      ANTHROPIC_BASE_URL: sluice.url,
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      NODE_EXTRA_CA_CERTS: sluice.cert,
+    })) as Record<string, unknown>;
+    expect(r.text).toStartWith("Mock reply to: Say hello through sluice");
+    expect(r.streamedText).toBe(r.text);
+    expect(r.finalText).toBe(r.text);
+    expect(r.streamUsage).toEqual(r.usage);
+    expect(r.countTokens).toBeGreaterThan(0);
+    expect((r.models as string[]).length).toBeGreaterThan(0);
+    expect(r.toolUse).toMatchObject({ type: "tool_use", name: "get_weather", input: { city: "mock" } });
+    expect(r.stopReason).toBe("tool_use");
+  }, 30_000);
+
+  test("the OpenAI SDK works: chat JSON and stream with usage, embeddings", async () => {
+    const r = (await runNodeClient("openai.mjs", {
+      OPENAI_BASE_URL: `${sluice.url}/v1`,
+      OPENAI_API_KEY: "sk-test",
+      NODE_EXTRA_CA_CERTS: sluice.cert,
+    })) as Record<string, unknown>;
+    expect(r.text).toStartWith("Mock reply to: Say hello through sluice");
+    expect(r.streamed).toBe(r.text);
+    // sluice asked upstream for usage on the client's behalf.
+    expect(r.streamUsage).toEqual(r.usage);
+    expect(r.embeddingLength).toBe(1536);
+  }, 30_000);
+
+  test("without the CA the SDK refuses the self-signed cert (the hint matters)", async () => {
+    await expect(
+      runNodeClient("anthropic.mjs", { ANTHROPIC_BASE_URL: sluice.url, ANTHROPIC_API_KEY: "k", ANTHROPIC_MAX_RETRIES: "0" }),
+    ).rejects.toThrow();
+  }, 60_000);
+
+  test("Gemini streaming and plain requests pass through", async () => {
+    const r = await sluice.fetch("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": "g" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello gemini" }] }] }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("text/event-stream");
+    expect(await r.text()).toContain("usageMetadata");
+  });
+
+  test("every response carries a request id and the log has one JSON line per request", async () => {
+    const r = await sluice.fetch("/v1/models", { headers: { "anthropic-version": "2023-06-01" } });
+    const id = r.headers.get("x-sluice-request-id");
+    expect(id).toBeTruthy();
+    await r.text();
+    const line = await sluice.proc.waitForOutput(new RegExp(`\\{[^\\n]*"id":"${id}"[^\\n]*\\}`));
+    const entry = JSON.parse(line);
+    expect(entry).toMatchObject({ msg: "request", method: "GET", path: "/v1/models", upstream: "anthropic", status: 200 });
+    expect(typeof entry.duration_ms).toBe("number");
+  });
+
+  test("curl works with --cacert", async () => {
+    if (!Bun.which("curl")) return;
+    const p = Bun.spawnSync([
+      "curl",
+      "-sS",
+      "--cacert",
+      sluice.cert,
+      `${sluice.url}/v1/messages`,
+      "-H",
+      "content-type: application/json",
+      "-H",
+      "anthropic-version: 2023-06-01",
+      "-d",
+      JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi curl" }] }),
+    ]);
+    expect(p.exitCode).toBe(0);
+    expect(JSON.parse(p.stdout.toString()).content[0].text).toStartWith("Mock reply to: hi curl");
+  });
+});
