@@ -5,7 +5,7 @@ BUN := $(TOOLS)/node_modules/.bin/bun
 DEPS := node_modules/.sluice-deps
 SRC := $(shell find src -name '*.ts') package.json
 
-.PHONY: run demo test test-unit check lint typecheck build bench certs install-service clean help
+.PHONY: browser deps run demo test test-unit check lint typecheck build bench certs install-service clean help
 
 help:
 	@echo "make run | demo | test | check | build | bench | certs | install-service | clean"
@@ -40,11 +40,17 @@ build: dist/sluice
 demo: dist/sluice
 	./scripts/demo.sh
 
-test: $(DEPS) dist/sluice
-	$(BUN) test
+# The dashboard's browser test drives Debian's Chromium (never a browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "could not install chromium: the browser test will say so and skip"; }
+
+test: $(DEPS) dist/sluice browser
+	$(BUN) test --timeout 30000
 
 test-unit: $(DEPS)
-	$(BUN) test tests/unit
+	$(BUN) test --timeout 30000 tests/unit
 
 lint: $(DEPS)
 	node_modules/.bin/biome check .

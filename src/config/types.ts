@@ -5,7 +5,10 @@ import type { PriceInput, ProviderInput, RouteInput, Tables } from "./tables.ts"
 export type UpstreamName = "anthropic" | "openai" | "gemini";
 
 export interface UpstreamConfig {
-  name: UpstreamName;
+  /** Upstream or provider name (metrics label, reachability key). */
+  name: string;
+  /** API it speaks, which decides how an override key is sent. */
+  api: UpstreamName;
   baseUrl: string;
   /** When set, replaces whatever key the client sent. */
   apiKey: string;
@@ -47,6 +50,7 @@ export interface Config {
 
 export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string | undefined>): Config {
   const upstream = (name: UpstreamName, baseUrl: string, apiKey: string): UpstreamConfig => ({
+    api: name,
     name,
     baseUrl,
     apiKey,

@@ -55,8 +55,8 @@ export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOp
   const key = opts.upstream.apiKey;
   if (opts.stripClientKeys || key !== "") for (const h of CLIENT_KEY_HEADERS) out.delete(h);
   if (key !== "") {
-    if (opts.upstream.name === "anthropic") out.set("x-api-key", key);
-    else if (opts.upstream.name === "gemini") out.set("x-goog-api-key", key);
+    if (opts.upstream.api === "anthropic") out.set("x-api-key", key);
+    else if (opts.upstream.api === "gemini") out.set("x-goog-api-key", key);
     else out.set("authorization", `Bearer ${key}`);
   }
   // Without an explicit value Bun's fetch asks for gzip/br/zstd; with decompress off the client

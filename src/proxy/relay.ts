@@ -45,11 +45,12 @@ export function relay(body: ReadableStream<Uint8Array>, opts: RelayOptions): Rea
           bytes += value.byteLength;
           controller.enqueue(value);
           opts.onChunk?.(value);
-        } catch (err) {
+        } catch {
           end(timedOut ? "read_timeout" : "upstream_error");
           // Erroring (not closing) makes Bun end the response abnormally, so the client
-          // can tell a cut stream from a finished one.
-          controller.error(err);
+          // can tell a cut stream from a finished one. Without a reason object Bun does not
+          // print a stack trace for it; the request log says what happened.
+          controller.error();
         }
       },
       cancel() {

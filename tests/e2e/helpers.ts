@@ -39,7 +39,12 @@ export function spawnBin(args: string[], opts: { env?: Record<string, string>; c
   let text = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
-    for await (const chunk of s) text += dec.decode(chunk, { stream: true });
+    const reader = s.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      text += dec.decode(value, { stream: true });
+    }
   };
   void pump(proc.stdout);
   void pump(proc.stderr);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { UpstreamConfig } from "../../../src/config/types.ts";
 import { clientResponseHeaders, isLoop, upstreamRequestHeaders } from "../../../src/proxy/headers.ts";
 
-const anthropic: UpstreamConfig = { name: "anthropic", baseUrl: "https://api.anthropic.com", apiKey: "" };
+const anthropic: UpstreamConfig = { name: "anthropic", api: "anthropic", baseUrl: "https://api.anthropic.com", apiKey: "" };
 const VIA = "1.1 sluice-abcd1234";
 
 describe("upstream request headers", () => {
@@ -64,13 +64,13 @@ describe("upstream request headers", () => {
       null,
     ]);
     const o = upstreamRequestHeaders(incoming, {
-      upstream: { name: "openai", baseUrl: "x", apiKey: "sk-o" },
+      upstream: { name: "openai", api: "openai", baseUrl: "x", apiKey: "sk-o" },
       stripClientKeys: false,
       via: VIA,
     });
     expect([o.get("authorization"), o.get("x-api-key")]).toEqual(["Bearer sk-o", null]);
     const g = upstreamRequestHeaders(incoming, {
-      upstream: { name: "gemini", baseUrl: "x", apiKey: "g-key" },
+      upstream: { name: "gemini", api: "gemini", baseUrl: "x", apiKey: "g-key" },
       stripClientKeys: false,
       via: VIA,
     });
