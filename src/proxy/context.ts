@@ -4,6 +4,7 @@
 import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
+import type { Router } from "../routing/providers.ts";
 import type { KeyGate } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import type { FetchFn } from "./http-client.ts";
@@ -17,6 +18,8 @@ export interface ProxyDeps {
   gate: KeyGate;
   reach: Reachability;
   pricing: Pricing;
+  /** The [[routes]] table: which provider answers which Anthropic model. */
+  router: Router;
   /** This process's Via token: "1.1 sluice-<random>". */
   via: string;
   random: () => number;

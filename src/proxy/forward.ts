@@ -4,29 +4,21 @@
 // format; every exchange ends in exactly one finish().
 import type { Server } from "bun";
 import { isProxyError, proxyError } from "../errors.ts";
+import { routeAnthropic } from "../routing/anthropic.ts";
+import { listModels } from "../routing/models.ts";
 import { readBody } from "./body.ts";
 import { createContext, type ProxyDeps, type RequestContext } from "./context.ts";
 import { newExchange } from "./exchange.ts";
-import { isLoop, upstreamRequestHeaders } from "./headers.ts";
+import { isLoop } from "./headers.ts";
 import { guarded } from "./observe.ts";
-import { respond } from "./respond.ts";
-import { dropQueryKey, pickRoute, splitUrl, upstreamUrl } from "./route.ts";
-import { sendWithRetries } from "./send.ts";
+import { passthrough } from "./passthrough.ts";
+import { pickRoute, splitUrl } from "./route.ts";
 
 export type { ProxyDeps } from "./context.ts";
 
 const encoder = new TextEncoder();
 /** 16 KiB/s: a 32 MiB body may take about 35 minutes; anything slower is a slowloris. */
 const MIN_UPLOAD_RATE = 16 * 1024;
-const hostCache = new Map<string, string>();
-const hostOf = (baseUrl: string) => {
-  let host = hostCache.get(baseUrl);
-  if (host === undefined) {
-    host = new URL(baseUrl).host;
-    hostCache.set(baseUrl, host);
-  }
-  return host;
-};
 
 export async function forward(
   req: Request,
@@ -37,6 +29,7 @@ export async function forward(
   const route = pickRoute(req.method, url.path, req.headers.has("anthropic-version"));
   const ex = newExchange(req.method, url.path, route.api, route.upstream);
   ex.sessionId = req.headers.get("x-claude-code-session-id") ?? undefined;
+  for (const o of deps.observers) guarded("observer.onStart", deps.onObserverError, () => o.onStart?.(ex));
   const ctx = createContext(req, ex, route, url, deps);
   try {
     if (isLoop(req.headers, deps.via)) {
@@ -71,52 +64,24 @@ export async function forward(
     server?.timeout(req, 0);
     describeRequest(ctx);
     if (route.endpoint === "chat_completions") askForStreamUsage(ctx);
-    return await passthrough(ctx);
+    if (route.endpoint === "messages" || route.endpoint === "count_tokens") {
+      const routed = await routeAnthropic(ctx, deps.router);
+      if (routed) return routed;
+    }
+    if (
+      route.upstream === "anthropic" &&
+      url.path === "/v1/models" &&
+      deps.router.listedModels().length > 0
+    ) {
+      return await listModels(ctx, deps.router);
+    }
+    return await passthrough(ctx, deps.config.upstreams[route.upstream]);
   } catch (err) {
     if (req.signal.aborted) return ctx.fail(proxyError("client_closed", "client closed the connection"));
     return ctx.fail(
       proxyError("internal", `unexpected failure: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
-}
-
-/** Sends the (prepared) request to the route's upstream as it is and relays the answer. */
-async function passthrough(ctx: RequestContext): Promise<Response> {
-  const { req, deps, ex } = ctx;
-  const upstream = deps.config.upstreams[ctx.route.upstream];
-  const stripKeys = deps.gate.enabled || upstream.apiKey !== "";
-  const target = upstreamUrl(upstream.baseUrl, ctx.path + (stripKeys ? dropQueryKey(ctx.query) : ctx.query));
-  const headers = upstreamRequestHeaders(req.headers, {
-    upstream,
-    stripClientKeys: deps.gate.enabled,
-    via: deps.via,
-  });
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  for (const o of deps.observers)
-    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));
-  const result = await sendWithRetries(
-    {
-      fetch: deps.fetch,
-      reach: deps.reach,
-      random: deps.random,
-      retryMax: deps.config.retryMax,
-      readTimeoutMs: deps.config.readTimeoutMs,
-    },
-    { url: target, method: req.method, headers, body: hasBody ? ctx.body : null },
-    { name: upstream.name, baseUrl: upstream.baseUrl, host: hostOf(upstream.baseUrl) },
-    req.signal,
-  );
-  ex.retries = result.retries;
-  if (!result.ok) return ctx.fail(result.error);
-  const { response, abort, release } = result.sent;
-  return respond(ctx, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-    body: response.body,
-    abort,
-    release,
-  });
 }
 
 /** Notes the requested model and streaming flag, for logs, metrics and telemetry. */

@@ -17,3 +17,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
   if (!r.ok) throw new Error(`test config invalid: ${r.errors.join("; ")}`);
   return r.config;
 }
+
+/** A minimal valid Anthropic Messages body (every /v1/messages request is validated). */
+export const MSG = JSON.stringify({
+  model: "claude-test",
+  max_tokens: 16,
+  messages: [{ role: "user", content: "hi" }],
+});

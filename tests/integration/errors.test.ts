@@ -1,6 +1,7 @@
 // Errors sluice makes itself come in the client's API format with the right status and a
 // request id, and never reach (or hang on) the upstream.
 import { afterEach, describe, expect, test } from "bun:test";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
 
@@ -69,7 +70,7 @@ describe("sluice's own errors", () => {
       SLUICE_ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
       SLUICE_RETRY_MAX: "1",
     });
-    const r = await fetch(`${sluice.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${sluice.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(502);
     const body = await r.json();
     expect(body.type).toBe("error");
@@ -95,7 +96,7 @@ describe("sluice's own errors", () => {
       });
       return new Response(body, { headers: { "content-type": "text/event-stream" } });
     });
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(200);
     await r.text().catch(() => "");
     const [ex] = await proxy.waitForExchanges(1);
@@ -110,7 +111,7 @@ describe("sluice's own errors", () => {
     sluice = await startSluice({ SLUICE_ANTHROPIC_BASE_URL: "http://127.0.0.1:1" });
     const self = sluice;
     self.config.upstreams.anthropic.baseUrl = self.url;
-    const r = await fetch(`${self.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${self.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(508);
     expect((await r.json()).error.message).toContain("already passed through this sluice");
   });
@@ -119,7 +120,7 @@ describe("sluice's own errors", () => {
     const proxy = await withUpstream({ SLUICE_API_KEYS: "team=sk-internal-1" });
     const a = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: { "x-api-key": "wrong" },
     });
     expect(a.status).toBe(401);

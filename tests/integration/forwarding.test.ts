@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
 
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 describe("forwarding", () => {
   test("keeps path and query string (Claude Code's ?beta=true)", async () => {
-    const r = await fetch(`${sluice.url}/v1/messages?beta=true`, { method: "POST", body: "{}" });
+    const r = await fetch(`${sluice.url}/v1/messages?beta=true`, { method: "POST", body: MSG });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ path: "/v1/messages", query: "?beta=true" });
     expect(r.headers.get("x-up")).toBe("1");

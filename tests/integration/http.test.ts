@@ -1,6 +1,7 @@
 // HTTP semantics across the proxy: headers both ways, Host, compression, HEAD, redirects.
 import { afterEach, describe, expect, test } from "bun:test";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
 
@@ -30,7 +31,7 @@ describe("HTTP across the proxy", () => {
     const proxy = await setup(() => Response.json({}));
     await fetch(`${proxy.url}/v1/messages?beta=true`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: {
         connection: "keep-alive, x-hop",
         "x-hop": "secret-hop",
@@ -60,7 +61,7 @@ describe("HTTP across the proxy", () => {
           headers: { connection: "x-upstream-hop", "x-upstream-hop": "1", "x-kept": "1" },
         }),
     );
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.headers.has("x-upstream-hop")).toBe(false);
     expect(r.headers.get("x-kept")).toBe("1");
   });
@@ -74,7 +75,7 @@ describe("HTTP across the proxy", () => {
     );
     const r = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: { "accept-encoding": "gzip" },
       decompress: false,
     } as RequestInit);
@@ -85,7 +86,7 @@ describe("HTTP across the proxy", () => {
     // And fetch's own decompression on the client side sees valid JSON.
     const again = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: { "accept-encoding": "gzip" },
     });
     expect((await again.json()).text).toStartWith("hello");
@@ -95,7 +96,7 @@ describe("HTTP across the proxy", () => {
     const proxy = await setup((req) => Response.json({ ae: req.headers.get("accept-encoding") }));
     const r = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: { "accept-encoding": "" },
     });
     expect(upstream!.seen[0]!.headers.get("accept-encoding")).toBe("identity");
@@ -129,8 +130,56 @@ describe("HTTP across the proxy", () => {
     const chat = { model: "gpt-4.1", stream: true, messages: [{ role: "user", content: "hi" }] };
     await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(chat) });
     expect(JSON.parse(upstream!.seen[0]!.body).stream_options).toEqual({ include_usage: true });
-    const raw = '{ "model": "claude",   "max_tokens": 5 }';
+    const raw =
+      '{ "model": "claude",   "max_tokens": 5, "messages": [{"role":"user","content":"x"}], "new_field": 1 }';
     await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: raw });
     expect(upstream!.seen[1]!.body).toBe(raw);
+  });
+});
+
+describe("Anthropic request validation", () => {
+  test("a malformed /v1/messages gets a clear 400 in Anthropic's format and never reaches upstream", async () => {
+    const proxy = await setup(() => Response.json({}));
+    const r = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({ model: "claude", messages: "not a list" }),
+    });
+    expect(r.status).toBe(400);
+    const body = await r.json();
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toContain("messages");
+    expect(body.error.message).toContain("max_tokens");
+    const notJson = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "hello" });
+    expect(notJson.status).toBe(400);
+    expect(upstream!.seen.length).toBe(0);
+  });
+
+  test("unknown fields, roles and block types pass through untouched (Claude Code's shape)", async () => {
+    const proxy = await setup(() => Response.json({}));
+    const claudeCode = JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 128000,
+      thinking: { type: "adaptive", display: "omitted" },
+      context_management: { edits: [] },
+      output_config: { effort: "high" },
+      metadata: { user_id: JSON.stringify({ device: "x" }) },
+      system: [{ type: "text", text: "You are Claude Code", cache_control: { type: "ephemeral" } }],
+      tools: [{ name: "Read", input_schema: { type: "object" }, defer_loading: true }],
+      messages: [
+        { role: "system", content: "reminder" },
+        {
+          role: "user",
+          content: [
+            { type: "brand_new_block", payload: 1 },
+            { type: "text", text: "hi" },
+          ],
+        },
+      ],
+      stream: true,
+    });
+    const r = await fetch(`${proxy.url}/v1/messages?beta=true`, { method: "POST", body: claudeCode });
+    expect(r.status).toBe(200);
+    expect(upstream!.seen[0]!.body).toBe(claudeCode);
   });
 });

@@ -1,5 +1,6 @@
 // Keys: the internal key never leaves sluice; an override key replaces every client key.
 import { afterEach, describe, expect, test } from "bun:test";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
 
@@ -35,7 +36,7 @@ describe("keys", () => {
       { "x-api-key": "sk-internal-CANARY" },
       { "x-goog-api-key": "sk-internal-CANARY" },
     ]) {
-      const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}", headers });
+      const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG, headers });
       expect(r.status).toBe(200);
     }
     for (const s of upstream!.seen) {
@@ -81,7 +82,7 @@ describe("keys", () => {
     const proxy = await setup({});
     await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       headers: { "x-api-key": "sk-ant-client" },
     });
     expect(upstream!.seen[0]!.headers.get("x-api-key")).toBe("sk-ant-client");

@@ -1,6 +1,7 @@
 // Overload answers and connect failures are retried before anything reached the client;
 // nothing is retried once the answer started.
 import { afterEach, describe, expect, test } from "bun:test";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { until } from "../helpers/stream.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
@@ -35,17 +36,17 @@ describe("retries", () => {
       () => new Response("busy", { status: 503 }),
       () => Response.json({ id: "msg_1" }),
     ]);
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: '{"model":"m"}' });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ id: "msg_1" });
-    expect(upstream!.seen.map((s) => s.body)).toEqual(['{"model":"m"}', '{"model":"m"}', '{"model":"m"}']);
+    expect(upstream!.seen.map((s) => s.body)).toEqual([MSG, MSG, MSG]);
     const [ex] = await proxy.waitForExchanges(1);
     expect(ex?.retries).toBe(2);
   });
 
   test("after the last retry the upstream's own overload answer is passed on", async () => {
     const proxy = await setup([() => overloaded()], { SLUICE_RETRY_MAX: "2" });
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(529);
     expect((await r.json()).error.type).toBe("overloaded_error");
     expect(upstream!.seen.length).toBe(3);
@@ -54,21 +55,21 @@ describe("retries", () => {
   test("retry-after is honoured", async () => {
     const proxy = await setup([() => overloaded("1"), () => Response.json({})]);
     const t0 = performance.now();
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(990);
   });
 
   test("a retry-after longer than the cap is not waited for", async () => {
     const proxy = await setup([() => overloaded("3600"), () => Response.json({})]);
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(529);
     expect(upstream!.seen.length).toBe(1);
   });
 
   test("other errors are not retried", async () => {
     const proxy = await setup([() => new Response("bad", { status: 500 }), () => Response.json({})]);
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(r.status).toBe(500);
     expect(upstream!.seen.length).toBe(1);
   });
@@ -78,7 +79,7 @@ describe("retries", () => {
     const ac = new AbortController();
     const pending = fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       signal: ac.signal,
     }).catch(() => null);
     await until(() => upstream!.seen.length === 1);
@@ -97,7 +98,7 @@ describe("retries", () => {
     const proxy = await setup([
       () => new Response(events, { headers: { "content-type": "text/event-stream" } }),
     ]);
-    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const r = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     expect(await r.text()).toBe(events);
     expect(upstream!.seen.length).toBe(1);
   });

@@ -1,6 +1,7 @@
 // Streams pass through chunk by chunk: no batching, quiet streams survive, resets and
 // client departures are seen for what they are.
 import { afterEach, describe, expect, test } from "bun:test";
+import { MSG } from "../helpers/config.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { controlledStream, readAll, sseHeaders, until } from "../helpers/stream.ts";
 import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
@@ -28,7 +29,7 @@ describe("streaming", () => {
     const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }));
     // Bun sends response headers with the first body chunk, so the first event goes first.
     s.send(`event: ping\ndata: {"n":0}\n\n`);
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     const reader = res.body!.getReader();
     const dec = new TextDecoder();
     for (let i = 0; i < 5; i++) {
@@ -47,7 +48,7 @@ describe("streaming", () => {
       SLUICE_CLIENT_TIMEOUT: "1",
     });
     s.send("data: first\n\n");
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     setTimeout(() => {
       s.send("data: after-silence\n\n");
       s.close();
@@ -61,7 +62,7 @@ describe("streaming", () => {
     const s = controlledStream();
     const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }));
     s.send("data: one\n\n");
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}" });
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     setTimeout(() => s.fail(), 50);
     const { text, clean } = await readAll(res.body!);
     expect(text).toBe("data: one\n\n");
@@ -77,7 +78,7 @@ describe("streaming", () => {
     const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }));
     const ac = new AbortController();
     s.send("data: one\n\n");
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}", signal: ac.signal });
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG, signal: ac.signal });
     const reader = res.body!.getReader();
     await reader.read();
     ac.abort();
@@ -100,7 +101,7 @@ describe("streaming", () => {
     const ac = new AbortController();
     const pending = fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
-      body: "{}",
+      body: MSG,
       signal: ac.signal,
     }).catch(() => null);
     await until(() => upstream!.seen.length === 1, 2000, "request upstream");
@@ -126,7 +127,7 @@ describe("streaming", () => {
         ),
     );
     const ac = new AbortController();
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: "{}", signal: ac.signal });
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG, signal: ac.signal });
     const reader = res.body!.getReader();
     await reader.read();
     await Bun.sleep(500);

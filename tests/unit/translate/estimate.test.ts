@@ -1,13 +1,18 @@
 import { describe, expect, test } from "bun:test";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { estimateInputTokens } from "../../../src/translate/estimate.ts";
 
-const text = "The quick brown fox jumps over the lazy dog. ".repeat(100); // 4500 characters
+const text = "The quick brown fox jumps over the lazy dog. ".repeat(100);
+const code = "export function add(a: number, b: number): number {\n  return a + b;\n}\n".repeat(50);
 
 describe("estimateInputTokens", () => {
-  test("counts text on the high side of the usual four characters per token", () => {
+  test("counts text with a real tokenizer, not characters / 4", () => {
     const n = estimateInputTokens({ model: "m", messages: [{ role: "user", content: text }] });
-    expect(n).toBeGreaterThanOrEqual(4500 / 4);
-    expect(n).toBeLessThan(4500 / 2);
+    expect(n).toBe(countTokens(text) + 4);
+    // Repetitive English packs far more than four characters into a token.
+    expect(n).toBeLessThan(text.length / 4);
+    const c = estimateInputTokens({ model: "m", messages: [{ role: "user", content: code }] });
+    expect(c).toBe(countTokens(code) + 4);
   });
 
   test("adds the system prompt, tools, tool inputs and results, and a fixed amount per image", () => {
@@ -28,7 +33,9 @@ describe("estimateInputTokens", () => {
         },
       ],
     });
-    expect(full - base).toBeGreaterThan((4 * 4500) / 4 + 1600);
-    expect(full - base).toBeLessThan((4 * 4500) / 2 + 1700);
+    const textTokens = countTokens(text);
+    // four copies of the text, one image, two more messages; base64 image data is not text
+    expect(full - base).toBeGreaterThan(4 * textTokens + 1600);
+    expect(full - base).toBeLessThan(4 * textTokens + 1600 + 100);
   });
 });

@@ -1,0 +1,56 @@
+// Plain forwarding: the prepared request goes to one upstream as it is (path, query and
+// headers kept, keys handled by headers.ts) and the answer is relayed untouched.
+import type { UpstreamConfig } from "../config/types.ts";
+import type { RequestContext } from "./context.ts";
+import { upstreamRequestHeaders } from "./headers.ts";
+import { guarded } from "./observe.ts";
+import { respond } from "./respond.ts";
+import { dropQueryKey, upstreamUrl } from "./route.ts";
+import { sendWithRetries } from "./send.ts";
+
+const hostCache = new Map<string, string>();
+const hostOf = (baseUrl: string) => {
+  let host = hostCache.get(baseUrl);
+  if (host === undefined) {
+    host = new URL(baseUrl).host;
+    hostCache.set(baseUrl, host);
+  }
+  return host;
+};
+
+export async function passthrough(ctx: RequestContext, upstream: UpstreamConfig): Promise<Response> {
+  const { req, deps, ex } = ctx;
+  const stripKeys = deps.gate.enabled || upstream.apiKey !== "";
+  const target = upstreamUrl(upstream.baseUrl, ctx.path + (stripKeys ? dropQueryKey(ctx.query) : ctx.query));
+  const headers = upstreamRequestHeaders(req.headers, {
+    upstream,
+    stripClientKeys: deps.gate.enabled,
+    via: deps.via,
+  });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  for (const o of deps.observers)
+    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));
+  const result = await sendWithRetries(
+    {
+      fetch: deps.fetch,
+      reach: deps.reach,
+      random: deps.random,
+      retryMax: deps.config.retryMax,
+      readTimeoutMs: deps.config.readTimeoutMs,
+    },
+    { url: target, method: req.method, headers, body: hasBody ? ctx.body : null },
+    { name: upstream.name, baseUrl: upstream.baseUrl, host: hostOf(upstream.baseUrl) },
+    req.signal,
+  );
+  ex.retries = result.retries;
+  if (!result.ok) return ctx.fail(result.error);
+  const { response, abort, release } = result.sent;
+  return respond(ctx, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body: response.body,
+    abort,
+    release,
+  });
+}

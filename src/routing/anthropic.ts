@@ -1,0 +1,50 @@
+// Anthropic Messages requests (/v1/messages and count_tokens): validated against the one
+// schema for every request, then sent by the [[routes]] table — untouched to Anthropic, to
+// an Anthropic-format provider with its key and model name, or translated to an OpenAI
+// Chat Completions provider. Routed count_tokens are answered locally with a tokenizer.
+import { proxyError } from "../errors.ts";
+import type { RequestContext } from "../proxy/context.ts";
+import { passthrough } from "../proxy/passthrough.ts";
+import { respond } from "../proxy/respond.ts";
+import { validateCountTokensRequest, validateMessagesRequest } from "../translate/anthropic-types.ts";
+import { estimateInputTokens } from "../translate/estimate.ts";
+import { asUpstream, type Router } from "./providers.ts";
+import { forwardTranslated } from "./translated.ts";
+
+const encoder = new TextEncoder();
+
+/** Answers the request, or returns undefined for plain passthrough to the Anthropic upstream. */
+export async function routeAnthropic(ctx: RequestContext, router: Router): Promise<Response | undefined> {
+  const { ex } = ctx;
+  const counting = ctx.route.endpoint === "count_tokens";
+  const json = ctx.json();
+  const valid = counting ? validateCountTokensRequest(json) : validateMessagesRequest(json);
+  if (!valid.ok)
+    return ctx.fail(proxyError("bad_request", `invalid request: ${valid.issues.slice(0, 10).join("; ")}`));
+  const match = router.match(valid.value.model);
+  ctx.ex.requestModel = valid.value.model;
+  if (!match) return undefined;
+
+  ex.routedTo = match.provider.name;
+  ex.upstream = match.provider.name;
+  ex.upstreamModel = match.model;
+  if (match.provider.format === "anthropic") {
+    if (match.model !== valid.value.model) {
+      const renamed = { ...(json as Record<string, unknown>), model: match.model };
+      ctx.setBody(encoder.encode(JSON.stringify(renamed)), renamed);
+    }
+    return passthrough(ctx, asUpstream(match.provider));
+  }
+  if (counting) {
+    const body = encoder.encode(JSON.stringify({ input_tokens: estimateInputTokens(valid.value) }));
+    return respond(ctx, {
+      status: 200,
+      headers: new Headers({ "content-type": "application/json", "x-sluice-provider": match.provider.name }),
+      body: new Response(body).body,
+      abort: () => {},
+      release: () => {},
+    });
+  }
+  const messages = validateMessagesRequest(json);
+  return messages.ok ? forwardTranslated(ctx, messages.value, match) : undefined;
+}

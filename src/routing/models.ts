@@ -1,0 +1,71 @@
+// GET /v1/models for Anthropic clients: Anthropic's own list plus the model names the
+// [[routes]] table accepts literally, so Claude Code's model picker can offer them. When
+// Anthropic cannot be asked (no key, offline) the routed names alone are listed.
+import type { RequestContext } from "../proxy/context.ts";
+import { upstreamRequestHeaders } from "../proxy/headers.ts";
+import { respond } from "../proxy/respond.ts";
+import { dropQueryKey, upstreamUrl } from "../proxy/route.ts";
+import { sendWithRetries } from "../proxy/send.ts";
+import type { Router } from "./providers.ts";
+
+interface ModelEntry {
+  type: "model";
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+export async function listModels(ctx: RequestContext, router: Router): Promise<Response> {
+  const { deps, req } = ctx;
+  const upstream = deps.config.upstreams.anthropic;
+  const headers = upstreamRequestHeaders(req.headers, {
+    upstream,
+    stripClientKeys: deps.gate.enabled,
+    via: deps.via,
+  });
+  const result = await sendWithRetries(
+    { ...deps, retryMax: 0, readTimeoutMs: Math.min(deps.config.readTimeoutMs, 10_000) },
+    {
+      url: upstreamUrl(upstream.baseUrl, ctx.path + dropQueryKey(ctx.query)),
+      method: "GET",
+      headers,
+      body: null,
+    },
+    { name: upstream.name, baseUrl: upstream.baseUrl, host: new URL(upstream.baseUrl).host },
+    req.signal,
+  );
+  let data: ModelEntry[] = [];
+  if (result.ok) {
+    const res = result.sent.response;
+    const json = res.ok
+      ? ((await res.json().catch(() => undefined)) as { data?: ModelEntry[] } | undefined)
+      : undefined;
+    if (!res.ok) await res.body?.cancel().catch(() => {});
+    result.sent.release();
+    if (Array.isArray(json?.data)) data = json.data;
+  }
+  const known = new Set(data.map((m) => m.id));
+  for (const id of router.listedModels()) {
+    if (known.has(id)) continue;
+    const provider = router.match(id)?.provider.name ?? "route";
+    data.push({
+      type: "model",
+      id,
+      display_name: `${id} (via ${provider})`,
+      created_at: "2025-01-01T00:00:00Z",
+    });
+  }
+  const body = JSON.stringify({
+    data,
+    has_more: false,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+  });
+  return respond(ctx, {
+    status: 200,
+    headers: new Headers({ "content-type": "application/json" }),
+    body: new Response(body).body,
+    abort: () => {},
+    release: () => {},
+  });
+}

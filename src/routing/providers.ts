@@ -1,0 +1,108 @@
+// The [providers] and [[routes]] tables, resolved: which provider and model an Anthropic
+// request's model goes to. Pure; presets fill format, base URL and quirks, the table's own
+// fields override them.
+import type { Config, UpstreamConfig } from "../config/types.ts";
+import { type Preset, presets } from "../translate/presets.ts";
+
+export interface Provider {
+  name: string;
+  format: "openai" | "anthropic";
+  baseUrl: string;
+  apiKey: string;
+  preset: Preset;
+  strict: boolean;
+  dropParams: string[];
+}
+
+export interface RouteMatch {
+  provider: Provider;
+  /** Model name to send upstream. */
+  model: string;
+}
+
+export interface Router {
+  /** The first route whose glob matches the model, or undefined (plain Anthropic passthrough). */
+  match(model: string): RouteMatch | undefined;
+  /** Model names routes accept literally (no glob), for GET /v1/models. */
+  listedModels(): string[];
+  providers: Record<string, Provider>;
+}
+
+/** Glob with `*` (any run) and `?` (one character); linear-time, no regex. */
+export function globMatch(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (g < glob.length && (glob[g] === "?" || glob[g] === text[t])) {
+      g++;
+      t++;
+    } else if (g < glob.length && glob[g] === "*") {
+      star = g++;
+      mark = t;
+    } else if (star !== -1) {
+      g = star + 1;
+      t = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === "*") g++;
+  return g === glob.length;
+}
+
+export function resolveProviders(config: Config): Record<string, Provider> {
+  const out: Record<string, Provider> = {};
+  for (const [name, p] of Object.entries(config.providers)) {
+    const base = p.preset ? presets[p.preset] : undefined;
+    const format = p.format ?? base?.format ?? "openai";
+    const preset: Preset = {
+      ...(base ?? { format, baseUrl: p.base_url ?? "" }),
+      format,
+      baseUrl: p.base_url ?? base?.baseUrl ?? "",
+      ...(p.max_tokens !== undefined ? { maxTokensCap: p.max_tokens } : {}),
+    };
+    out[name] = {
+      name,
+      format,
+      baseUrl: preset.baseUrl,
+      apiKey: p.apiKey,
+      preset,
+      strict: p.strict ?? false,
+      dropParams: p.drop_params ?? [],
+    };
+  }
+  // `provider = "anthropic"` without a table means the configured Anthropic upstream.
+  if (!out.anthropic) {
+    const a = config.upstreams.anthropic;
+    out.anthropic = {
+      name: "anthropic",
+      format: "anthropic",
+      baseUrl: a.baseUrl,
+      apiKey: a.apiKey,
+      preset: { format: "anthropic", baseUrl: a.baseUrl },
+      strict: false,
+      dropParams: [],
+    };
+  }
+  return out;
+}
+
+export function createRouter(config: Config): Router {
+  const providers = resolveProviders(config);
+  const routes = config.routes.filter((r) => providers[r.provider] !== undefined);
+  return {
+    providers,
+    match(model) {
+      for (const r of routes) {
+        if (globMatch(r.match, model)) return { provider: providers[r.provider]!, model: r.model ?? model };
+      }
+      return undefined;
+    },
+    listedModels: () => routes.filter((r) => !/[*?]/.test(r.match)).map((r) => r.match),
+  };
+}
+
+/** An anthropic-format provider as an upstream for plain forwarding. */
+export function asUpstream(p: Provider): UpstreamConfig {
+  return { name: p.name, api: "anthropic", baseUrl: p.baseUrl, apiKey: p.apiKey };
+}

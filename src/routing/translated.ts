@@ -1,0 +1,160 @@
+// Sends an Anthropic Messages request to an OpenAI Chat Completions provider and answers the
+// client in Anthropic's format, streamed or not. The translation itself is pure
+// (src/translate); this file owns the I/O: provider headers, retries, error mapping, and the
+// stream transform that turns Chat chunks into Anthropic events as they arrive.
+import { proxyError } from "../errors.ts";
+import type { RequestContext } from "../proxy/context.ts";
+import { respond } from "../proxy/respond.ts";
+import { sendWithRetries } from "../proxy/send.ts";
+import { SseDecoder } from "../sse/parse.ts";
+import type { MessagesRequest, MessagesStreamEvent } from "../translate/anthropic-types.ts";
+import { mapChatError } from "../translate/errors.ts";
+import { estimateInputTokens } from "../translate/estimate.ts";
+import type { ChatChunk, ChatResponse } from "../translate/openai-types.ts";
+import { chatCompletionsUrl } from "../translate/presets.ts";
+import { toChatRequest } from "../translate/request.ts";
+import { fromChatResponse } from "../translate/response.ts";
+import { ChatToMessagesStream } from "../translate/streaming.ts";
+import type { RouteMatch } from "./providers.ts";
+
+const encoder = new TextEncoder();
+/** Most bytes of a provider's error body read to translate it. */
+const ERROR_BODY_CAP = 64 * 1024;
+
+const encodeEvent = (ev: MessagesStreamEvent) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
+
+export async function forwardTranslated(ctx: RequestContext, request: MessagesRequest, match: RouteMatch) {
+  const { deps, ex, req } = ctx;
+  const { provider } = match;
+  const translated = toChatRequest(request, {
+    model: match.model,
+    preset: provider.preset,
+    strict: provider.strict,
+    dropParams: provider.dropParams,
+  });
+  if (!translated.ok)
+    return ctx.fail(proxyError("bad_request", `provider ${provider.name}: ${translated.error}`));
+  ex.dropped = translated.dropped;
+  const body = encoder.encode(JSON.stringify(translated.body));
+  ctx.setBody(body, translated.body);
+  for (const o of deps.observers) o.onRequest?.(ex, body);
+
+  const headers = new Headers({
+    "content-type": "application/json",
+    accept: translated.body.stream ? "text/event-stream" : "application/json",
+    "accept-encoding": "identity",
+    via: deps.via,
+  });
+  if (provider.apiKey) headers.set("authorization", `Bearer ${provider.apiKey}`);
+  const url = chatCompletionsUrl(provider.baseUrl);
+  const result = await sendWithRetries(
+    {
+      fetch: deps.fetch,
+      reach: deps.reach,
+      random: deps.random,
+      retryMax: deps.config.retryMax,
+      readTimeoutMs: deps.config.readTimeoutMs,
+    },
+    { url, method: "POST", headers, body },
+    { name: provider.name, baseUrl: provider.baseUrl, host: new URL(url).host },
+    req.signal,
+  );
+  ex.retries = result.retries;
+  if (!result.ok) return ctx.fail(result.error);
+  const { response, abort, release } = result.sent;
+  const extra: Record<string, string> = { "x-sluice-provider": provider.name };
+  if (translated.dropped.length > 0) extra["x-sluice-dropped"] = translated.dropped.join(",");
+
+  if (response.status < 200 || response.status >= 300) {
+    const text = await readCapped(response);
+    release();
+    const mapped = mapChatError(response.status, parseJson(text));
+    return finishWithJson(ctx, mapped.status, mapped.body, extra);
+  }
+
+  if (!translated.body.stream) {
+    const json = parseJson(await response.text()) as ChatResponse | undefined;
+    release();
+    if (!json || typeof json !== "object") {
+      return ctx.fail(proxyError("upstream_error", `provider ${provider.name} answered with invalid JSON`));
+    }
+    if (json.error) {
+      const mapped = mapChatError(typeof json.error.code === "number" ? json.error.code : 502, json);
+      return finishWithJson(ctx, mapped.status, mapped.body, extra);
+    }
+    const message = fromChatResponse(json, {
+      requestModel: request.model,
+      stopSequences: request.stop_sequences ?? [],
+    });
+    return finishWithJson(ctx, 200, message, extra);
+  }
+
+  const stream = new ChatToMessagesStream({
+    model: request.model,
+    inputTokensHint: estimateInputTokens(request),
+    stopSequences: request.stop_sequences ?? [],
+  });
+  const decoder = new SseDecoder();
+  const translate = (events: MessagesStreamEvent[], out: TransformStreamDefaultController<Uint8Array>) => {
+    if (events.length > 0) out.enqueue(encoder.encode(events.map(encodeEvent).join("")));
+  };
+  const toAnthropic = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, out) {
+      for (const ev of decoder.push(chunk)) {
+        if (ev.data === "[DONE]" || ev.data === "") continue;
+        const parsed = parseJson(ev.data);
+        if (parsed && typeof parsed === "object") translate(stream.push(parsed as ChatChunk), out);
+      }
+    },
+    flush(out) {
+      for (const ev of decoder.finish()) {
+        const parsed = parseJson(ev.data);
+        if (parsed && typeof parsed === "object") translate(stream.push(parsed as ChatChunk), out);
+      }
+      translate(stream.finish(), out);
+    },
+  });
+  return respond(ctx, {
+    status: 200,
+    headers: new Headers({ "content-type": "text/event-stream", "cache-control": "no-cache", ...extra }),
+    body: response.body ? response.body.pipeThrough(toAnthropic) : null,
+    abort,
+    release,
+  });
+}
+
+/** A translated JSON answer, observed like any other (usage, metrics, telemetry). */
+function finishWithJson(ctx: RequestContext, status: number, body: unknown, extra: Record<string, string>) {
+  const bytes = encoder.encode(JSON.stringify(body));
+  if (status >= 400) ctx.ex.error = (body as { error?: { message?: string } }).error?.message;
+  return respond(ctx, {
+    status,
+    headers: new Headers({ "content-type": "application/json", ...extra }),
+    body: new Response(bytes).body,
+    abort: () => {},
+    release: () => {},
+  });
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  while (n < ERROR_BODY_CAP) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    n += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  return new TextDecoder().decode(Buffer.concat(parts)).slice(0, ERROR_BODY_CAP);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

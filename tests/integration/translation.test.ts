@@ -1,0 +1,214 @@
+// Routed models: the Anthropic SDK talks to sluice, sluice talks Chat Completions to an
+// OpenAI-compatible backend (the mock upstream) and answers in Anthropic's format.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { startMockUpstream } from "../../src/mock-upstream/index.ts";
+import type { MockServer } from "../../src/mock-upstream/types.ts";
+import { tempDir } from "../e2e/helpers.ts";
+import { startSluice, type TestSluice } from "../helpers/sluice.ts";
+import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
+
+let mock: MockServer;
+let limited: TestUpstream;
+let sluice: TestSluice;
+let client: Anthropic;
+
+beforeAll(async () => {
+  mock = startMockUpstream({ port: 0 });
+  limited = startUpstream(() =>
+    Response.json(
+      {
+        error: { message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded" },
+      },
+      { status: 429 },
+    ),
+  );
+  const file = join(tempDir("routes"), "sluice.toml");
+  writeFileSync(
+    file,
+    `
+[providers.local]
+preset = "vllm"
+base_url = "${mock.url}/v1"
+api_key_env = "LOCAL_KEY"
+
+[providers.limited]
+preset = "openai"
+base_url = "${limited.url}/v1"
+
+[[routes]]
+match = "limited-*"
+provider = "limited"
+
+[providers.renamed]
+preset = "anthropic"
+base_url = "${mock.url}"
+
+[[routes]]
+match = "claude-haiku-*"
+provider = "local"
+model = "qwen2.5-coder:7b"
+
+[[routes]]
+match = "local-coder"
+provider = "local"
+
+[[routes]]
+match = "claude-opus-*"
+provider = "renamed"
+model = "claude-opus-renamed"
+`,
+  );
+  sluice = await startSluice({
+    SLUICE_CONFIG: file,
+    SLUICE_ANTHROPIC_BASE_URL: mock.url,
+    LOCAL_KEY: "sk-local",
+  });
+  client = new Anthropic({ baseURL: sluice.url, apiKey: "sk-ant-client", maxRetries: 0 });
+});
+afterAll(async () => {
+  await sluice.stop();
+  await mock.stop();
+  await limited.stop();
+});
+
+const last = () => mock.requests.at(-1)!;
+const user = (content: string) => [{ role: "user" as const, content }];
+
+describe("routes to an OpenAI-compatible backend", () => {
+  test("a non-streamed message is translated both ways", async () => {
+    const msg = await client.messages.create({
+      model: "claude-haiku-4-5",
+      max_tokens: 200,
+      messages: user("hello qwen"),
+    });
+    expect(last().path).toBe("/v1/chat/completions");
+    const sent = JSON.parse(last().body);
+    expect(sent.model).toBe("qwen2.5-coder:7b");
+    expect(sent.messages).toEqual([{ role: "user", content: "hello qwen" }]);
+    expect(last().headers.authorization).toBe("Bearer sk-local");
+    expect(JSON.stringify(last().headers)).not.toContain("sk-ant-client");
+    expect(msg.model).toBe("claude-haiku-4-5");
+    expect(msg.content[0]).toMatchObject({ type: "text" });
+    expect((msg.content[0] as { text: string }).text).toStartWith("Mock reply to: hello qwen");
+    expect(msg.stop_reason).toBe("end_turn");
+    expect(msg.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  test("a streamed message arrives as Anthropic events with usage", async () => {
+    const stream = client.messages.stream({
+      model: "claude-haiku-4-5",
+      max_tokens: 200,
+      messages: user("stream it"),
+    });
+    const texts: string[] = [];
+    stream.on("text", (t) => texts.push(t));
+    const final = await stream.finalMessage();
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts.join("")).toStartWith("Mock reply to: stream it");
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
+    expect(JSON.parse(last().body).stream_options).toEqual({ include_usage: true });
+    const ex = sluice.exchanges.at(-1)!;
+    expect(ex.routedTo).toBe("local");
+    expect(ex.upstreamModel).toBe("qwen2.5-coder:7b");
+    expect(ex.usage?.outputTokens).toBe(final.usage.output_tokens);
+  });
+
+  test("a tool call streams as tool_use with valid JSON input, and its result goes back next turn", async () => {
+    const tools = [
+      {
+        name: "read_file",
+        description: "Read a file",
+        input_schema: {
+          type: "object" as const,
+          properties: { path: { type: "string" } },
+          required: ["path"],
+        },
+      },
+    ];
+    const first = await client.messages
+      .stream({ model: "claude-haiku-4-5", max_tokens: 200, tools, messages: user("use tool read_file") })
+      .finalMessage();
+    expect(first.stop_reason).toBe("tool_use");
+    const use = first.content.find((b) => b.type === "tool_use");
+    expect(use).toMatchObject({ name: "read_file", input: { path: "mock" } });
+    const second = await client.messages.create({
+      model: "claude-haiku-4-5",
+      max_tokens: 200,
+      tools,
+      messages: [
+        { role: "user", content: "use tool read_file" },
+        { role: "assistant", content: first.content },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: (use as { id: string }).id, content: "file says 42" },
+          ],
+        },
+      ],
+    });
+    const sent = JSON.parse(last().body);
+    expect(sent.messages.at(-1)).toMatchObject({ role: "tool", tool_call_id: (use as { id: string }).id });
+    expect((second.content[0] as { text: string }).text).toContain("file says 42");
+  });
+
+  test("what the backend cannot express is listed in x-sluice-dropped", async () => {
+    const r = await fetch(`${sluice.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({
+        model: "claude-haiku-4-5",
+        max_tokens: 50,
+        system: [{ type: "text", text: "be brief", cache_control: { type: "ephemeral" } }],
+        context_management: { edits: [] },
+        messages: user("hi"),
+      }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-sluice-provider")).toBe("local");
+    expect(r.headers.get("x-sluice-dropped")?.split(",")).toEqual(
+      expect.arrayContaining(["cache_control", "context_management"]),
+    );
+  });
+
+  test("backend errors come back as Anthropic errors with a mapped status", async () => {
+    const err = await client.messages
+      .create({ model: "limited-1", max_tokens: 50, messages: user("x") })
+      .catch((e) => e);
+    expect(err.status).toBe(429);
+    expect(err.error?.error?.type).toBe("rate_limit_error");
+    expect(err.error?.error?.message).toContain("Rate limit reached");
+  });
+
+  test("count_tokens for a routed model is answered locally with a tokenizer", async () => {
+    const before = mock.requests.length;
+    const r = await client.messages.countTokens({
+      model: "claude-haiku-4-5",
+      messages: user("count these tokens please"),
+    });
+    expect(r.input_tokens).toBeGreaterThan(4);
+    expect(r.input_tokens).toBeLessThan(20);
+    expect(mock.requests.length).toBe(before);
+  });
+
+  test("GET /v1/models lists literal routed names next to Anthropic's own", async () => {
+    const list = await client.models.list();
+    const ids = list.data.map((m) => m.id);
+    expect(ids).toContain("local-coder");
+    expect(ids.some((id) => id.startsWith("claude-"))).toBe(true);
+  });
+
+  test("an Anthropic-format provider gets the request untouched but for the model name", async () => {
+    await client.messages.create({ model: "claude-opus-4-5", max_tokens: 20, messages: user("opus?") });
+    expect(last().path).toBe("/v1/messages");
+    expect(JSON.parse(last().body).model).toBe("claude-opus-renamed");
+  });
+
+  test("unrouted models go to the Anthropic upstream untouched", async () => {
+    await client.messages.create({ model: "claude-sonnet-4-5", max_tokens: 20, messages: user("plain") });
+    expect(last().path).toBe("/v1/messages");
+    expect(JSON.parse(last().body).model).toBe("claude-sonnet-4-5");
+    expect(last().headers.authorization).toBe("Bearer sk-ant-client");
+  });
+});
