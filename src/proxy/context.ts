@@ -5,12 +5,14 @@ import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
 import type { Router } from "../routing/providers.ts";
+import type { Scrubber } from "../scrub/scrub.ts";
 import type { KeyGate } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import type { FetchFn } from "./http-client.ts";
 import { type ErrorSink, type ExchangeObserver, guarded } from "./observe.ts";
 import type { Reachability } from "./reachability.ts";
 import type { RouteDecision } from "./route.ts";
+import type { ScrubStep } from "./scrub-step.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -18,6 +20,8 @@ export interface ProxyDeps {
   gate: KeyGate;
   reach: Reachability;
   pricing: Pricing;
+  /** Secret scrubbing, when SLUICE_SCRUB is not off. */
+  scrub?: ScrubStep;
   /** The [[routes]] table: which provider answers which Anthropic model. */
   router: Router;
   /** This process's Via token: "1.1 sluice-<random>". */
@@ -38,6 +42,10 @@ export interface RequestContext {
   deps: ProxyDeps;
   /** The body as it will be forwarded (steps may replace it). */
   body: Uint8Array;
+  /** null: the body was decompressed, send it without content-encoding. */
+  contentEncoding?: string | null;
+  /** Set when the request had secrets replaced by pseudonyms that the answer must get back. */
+  restorer?: Scrubber;
   /** The body parsed as JSON, memoised; undefined when it is not JSON. */
   json(): unknown;
   /** Replace the forwarded body (and forget the memoised parse). */

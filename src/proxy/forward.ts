@@ -60,6 +60,8 @@ export async function forward(
     if (isProxyError(body)) return ctx.fail(body);
     ex.bytesIn = body.byteLength;
     ctx.setBody(body);
+    const refused = deps.scrub?.apply(ctx);
+    if (refused) return ctx.fail(refused);
     // From here on silence is upstream's, bounded by the read timeout, not the idle timeout.
     server?.timeout(req, 0);
     describeRequest(ctx);

@@ -26,7 +26,10 @@ export async function passthrough(ctx: RequestContext, upstream: UpstreamConfig)
     upstream,
     stripClientKeys: deps.gate.enabled,
     via: deps.via,
+    ...(ctx.contentEncoding !== undefined ? { contentEncoding: ctx.contentEncoding } : {}),
   });
+  // Restoring pseudonyms needs the answer's plain bytes.
+  if (ctx.restorer) headers.set("accept-encoding", "identity");
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   for (const o of deps.observers)
     guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));

@@ -7,6 +7,7 @@ import type { AbortCause } from "./http-client.ts";
 import { fanOut, guarded, type ResponseConsumer } from "./observe.ts";
 import { relay } from "./relay.ts";
 import { createResponseReader } from "./response-reader.ts";
+import { restoreTransform } from "./scrub-step.ts";
 import { usageConsumer } from "./usage-consumer.ts";
 
 export interface UpstreamAnswer {
@@ -68,6 +69,14 @@ export function respond(
       ctx.finish();
     },
   });
-  const body = transform ? stream.pipeThrough(transform) : stream;
+  const restore = ctx.restorer
+    ? restoreTransform(ctx.restorer, ctx.route.api, answer.headers.get("content-type"))
+    : undefined;
+  let body = transform ? stream.pipeThrough(transform) : stream;
+  if (restore) {
+    body = body.pipeThrough(restore);
+    // Restored values differ in length from their pseudonyms.
+    headers.delete("content-length");
+  }
   return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
 }

@@ -92,7 +92,14 @@ export function createStreamRestorer(
       let cut = buf.length;
       // Only the last maxLength-1 characters can be an unfinished pseudonym; the earliest
       // possible start wins, so a pseudonym is never split between emitted and held text.
-      for (let i = Math.max(0, buf.length - grammar.maxLength + 1); i < buf.length; i++) {
+      // The search starts after the last complete pseudonym, so an "S" inside one (its hash
+      // may end in S) is never taken for the start of another.
+      let from = Math.max(0, buf.length - grammar.maxLength + 1);
+      grammar.pattern.lastIndex = 0;
+      for (let m = grammar.pattern.exec(buf); m !== null; m = grammar.pattern.exec(buf)) {
+        from = Math.max(from, m.index + m[0].length);
+      }
+      for (let i = from; i < buf.length; i++) {
         if (buf.charCodeAt(i) === 83 /* S */ && grammar.couldBegin(buf.slice(i))) {
           cut = i;
           break;
