@@ -4,9 +4,9 @@
 // removed on both sides (Anthropic fields before, Chat fields after) and are not reported.
 import { createHash } from "node:crypto";
 import type { MessagesRequest } from "./anthropic-types.ts";
-import type { ChatFunctionTool, ChatRequest, ChatToolChoice, ReasoningEffort } from "./openai-types.ts";
+import type { ChatFunctionTool, ChatMessage, ChatRequest, ChatToolChoice, ReasoningEffort } from "./openai-types.ts";
 import type { Preset } from "./presets.ts";
-import { convertMessages, type MessageContext, systemMessages } from "./request-messages.ts";
+import { convertMessages, type MessageContext, systemMessages, TEXT_JOIN } from "./request-messages.ts";
 
 export interface ToChatOptions {
   /** Model name sent upstream. */
@@ -178,7 +178,7 @@ export function toChatRequest(original: MessagesRequest, opts: ToChatOptions): T
   const ctx: MessageContext = { preset, drop };
   const body: ChatRequest = {
     model: opts.model,
-    messages: [...systemMessages(req.system, ctx), ...convertMessages(req.messages, ctx)],
+    messages: hoistSystem([...systemMessages(req.system, ctx), ...convertMessages(req.messages, ctx)]),
   };
   // Anthropic continues a final assistant turn (prefill); Chat backends answer after it instead.
   if (req.messages[req.messages.length - 1]?.role === "assistant") drop("assistant_prefill");
@@ -222,4 +222,17 @@ export function toChatRequest(original: MessagesRequest, opts: ToChatOptions): T
     return { ok: false, error: `the provider cannot express: ${dropped.join(", ")}` };
   }
   return { ok: true, body, dropped };
+}
+
+/**
+ * One system message, first. Claude Code puts `role: "system"` entries mid-conversation; many
+ * open-model chat templates (Mistral, Llama and Qwen variants served by vLLM, Ollama, LM
+ * Studio) reject a system message anywhere but first, so all system text is merged there,
+ * in order.
+ */
+export function hoistSystem(messages: ChatMessage[]): ChatMessage[] {
+  const system = messages.filter((m) => m.role === "system");
+  if (system.length === 0 || (system.length === 1 && messages[0]?.role === "system")) return messages;
+  const text = system.map((m) => (typeof m.content === "string" ? m.content : "")).filter((t) => t !== "");
+  return [{ role: "system", content: text.join(TEXT_JOIN) }, ...messages.filter((m) => m.role !== "system")];
 }
