@@ -1,10 +1,14 @@
 // createApp(deps): the Elysia instances sluice serves, with no side effects at import.
 // The main app answers /health and proxies everything else; the admin app serves the
-// operator's routes (dashboard and metrics arrive there) on the plain-HTTP admin listener.
+// operator's routes (dashboard and metrics) on the plain-HTTP admin listener, and on the main
+// port too, behind the admin key, when SLUICE_ADMIN_KEY is set.
 import { Elysia } from "elysia";
+import { createAdminAuth } from "./admin/auth.ts";
 import { health } from "./admin/health.ts";
+import { createAdmin } from "./admin/metrics-routes.ts";
 import type { Config } from "./config/types.ts";
 import type { Logger } from "./log.ts";
+import { createMetrics, type Metrics } from "./metrics/hub.ts";
 import { createPricing } from "./metrics/pricing.ts";
 import { createKeyGate } from "./proxy/auth.ts";
 import type { Exchange } from "./proxy/exchange.ts";
@@ -13,6 +17,10 @@ import type { FetchFn } from "./proxy/http-client.ts";
 import type { ExchangeObserver } from "./proxy/observe.ts";
 import { createReachability, type Reachability } from "./proxy/reachability.ts";
 import { logExchange } from "./proxy/request-log.ts";
+import { createScrubStep } from "./proxy/scrub-step.ts";
+import { createRouter } from "./routing/providers.ts";
+import { createTelemetry, type Telemetry } from "./telemetry/langfuse.ts";
+import { telemetryMetrics } from "./telemetry/metrics.ts";
 
 export interface AppDeps {
   config: Config;
@@ -22,6 +30,10 @@ export interface AppDeps {
   reach?: Reachability;
   /** Observers of exchanges (metrics, telemetry). */
   observers?: ExchangeObserver[];
+  /** The metrics recorder and counters; created here unless given (tests, benchmarks). */
+  metrics?: Metrics;
+  /** Langfuse traces; created here from config.langfuse unless given (tests). */
+  telemetry?: Telemetry;
   /** Called for every finished exchange (tests collect them). */
   onEnd?: (ex: Exchange) => void;
 }
@@ -29,6 +41,10 @@ export interface AppDeps {
 export interface SluiceApp {
   main: Elysia;
   admin: Elysia;
+  /** What GET /metrics shows; features register their own counters on metrics.counters. */
+  metrics: Metrics;
+  /** Langfuse traces: flushed on shutdown; stats() also appear on /metrics when Langfuse is on. */
+  telemetry: Telemetry;
   /** Requests whose response has not finished yet. */
   inFlight(): number;
   /** Marks the app as draining: /health answers 503 so load balancers move away. */
@@ -40,6 +56,11 @@ export function createApp(deps: AppDeps): SluiceApp {
   let inFlight = 0;
   let draining = false;
   const reach = deps.reach ?? createReachability({ connectTimeoutMs: deps.config.connectTimeoutMs });
+  const metrics = deps.metrics ?? createMetrics();
+  const pricing = createPricing(pricingOverrides(deps.config));
+  // A no-op without Langfuse keys; when on, its queue numbers join /metrics.
+  const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.log, { pricing });
+  if (telemetry.observer) for (const m of telemetryMetrics(telemetry)) metrics.counters.register(m);
   const proxyDeps: ProxyDeps = {
     config: deps.config,
     fetch: deps.fetch ?? (fetch as FetchFn),
@@ -47,8 +68,14 @@ export function createApp(deps: AppDeps): SluiceApp {
     reach,
     via: `1.1 sluice-${crypto.randomUUID().slice(0, 8)}`,
     random: deps.random ?? Math.random,
-    pricing: createPricing(pricingOverrides(deps.config)),
-    observers: deps.observers ?? [],
+    pricing,
+    router: createRouter(deps.config),
+    scrub: createScrubStep(deps.config, deps.log),
+    observers: [
+      metrics.observer,
+      ...(deps.observers ?? []),
+      ...(telemetry.observer ? [telemetry.observer] : []),
+    ],
     onObserverError: (where, err) =>
       deps.log.warn("observer failed", { where, error: err instanceof Error ? err.message : String(err) }),
     onEnd: (ex) => {
@@ -58,9 +85,15 @@ export function createApp(deps: AppDeps): SluiceApp {
     },
   };
   const healthDeps = { config: deps.config, reach, startedAt, draining: () => draining };
+  const operator = createAdmin({ metrics });
+  // Without an admin key these paths are ordinary proxied paths on the main port.
+  const mainAdmin = deps.config.adminKey
+    ? operator.routes(createAdminAuth({ key: deps.config.adminKey, secure: deps.config.tls }))
+    : new Elysia();
 
   const main = new Elysia({ name: "sluice-main" })
     .get("/health", () => health(healthDeps))
+    .use(mainAdmin)
     .all(
       "/*",
       ({ request, server }) => {
@@ -72,11 +105,14 @@ export function createApp(deps: AppDeps): SluiceApp {
 
   const admin = new Elysia({ name: "sluice-admin" })
     .get("/health", () => health(healthDeps))
+    .use(operator.routes())
     .all("/*", () => Response.json({ error: { message: "not found" } }, { status: 404 }));
 
   return {
     main: main as unknown as Elysia,
     admin: admin as unknown as Elysia,
+    metrics,
+    telemetry,
     inFlight: () => inFlight,
     drain: () => {
       draining = true;

@@ -16,6 +16,8 @@ export interface ResponseConsumer {
 }
 
 export interface ExchangeObserver {
+  /** A request arrived and its Exchange exists (method, path, upstream, session; no body yet). */
+  onStart?(ex: Exchange): void;
   /** The request body as it was sent upstream (after scrubbing), once per forwarded exchange. */
   onRequest?(ex: Exchange, body: Uint8Array): void;
   /** Upstream answered; may return a consumer of the decoded response. */

@@ -1,9 +1,11 @@
 // Starts sluice in-process (the same startServer the binary uses) with a test config, and
-// collects finished exchanges so tests can assert on outcomes and log fields.
+// collects finished exchanges so tests can assert on outcomes and log fields. With
+// `{ admin: true }` the admin listener (dashboard, metrics) also listens, on a free port.
 import type { Config } from "../../src/config/types.ts";
-import { silentLogger } from "../../src/log.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
 import type { Exchange } from "../../src/proxy/exchange.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
+import type { Telemetry } from "../../src/telemetry/langfuse.ts";
 import { testConfig } from "./config.ts";
 
 export interface TestSluice extends RunningServer {
@@ -11,15 +13,39 @@ export interface TestSluice extends RunningServer {
   exchanges: Exchange[];
   /** Resolves with the next n finished exchanges (counting those already seen). */
   waitForExchanges(n: number, timeoutMs?: number): Promise<Exchange[]>;
+  /** Sends pending Langfuse traces (as shutdown does), waiting at most deadlineMs. */
+  flushTelemetry(deadlineMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startSluice(env: Record<string, string> = {}): Promise<TestSluice> {
+export interface StartOptions {
+  /** Start the admin listener on 127.0.0.1 and a free port (the config can only turn it off with 0). */
+  admin?: boolean;
+  /** Where sluice logs (default: nowhere). */
+  log?: Logger;
+  /** Builds the Langfuse sink instead of the app (tests that need small limits). */
+  telemetry?: (config: Config) => Telemetry;
+}
+
+export async function startSluice(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestSluice> {
   const config = testConfig(env);
   const exchanges: Exchange[] = [];
-  const server = await startServer(config, { log: silentLogger, onEnd: (ex) => exchanges.push({ ...ex }) });
+  const server = await startServer(config, {
+    log: options.log ?? silentLogger,
+    ...(options.telemetry ? { telemetry: options.telemetry(config) } : {}),
+    onEnd: (ex) => exchanges.push({ ...ex }),
+  });
+  let adminUrl = server.adminUrl;
+  if (options.admin && adminUrl === undefined) {
+    server.app.admin.listen({ hostname: "127.0.0.1", port: 0, idleTimeout: 0 });
+    adminUrl = `http://127.0.0.1:${server.app.admin.server!.port}`;
+  }
   return {
     ...server,
+    ...(adminUrl ? { adminUrl } : {}),
     config,
     exchanges,
     async waitForExchanges(n, timeoutMs = 5000) {
@@ -28,6 +54,7 @@ export async function startSluice(env: Record<string, string> = {}): Promise<Tes
       if (exchanges.length < n) throw new Error(`only ${exchanges.length} of ${n} exchanges finished`);
       return exchanges.slice(0, n);
     },
+    flushTelemetry: (deadlineMs = 5000) => server.app.telemetry.flush(deadlineMs),
     stop: async () => {
       await server.shutdown(0);
     },

@@ -1,0 +1,131 @@
+// The operator's routes: GET /dashboard, /metrics (JSON), /metrics/stream (SSE, about every
+// second) and /metrics/prometheus. Mounted without a key on the admin listener and, behind the
+// admin key, on the main port. Promises: streams stop as soon as the client leaves, and nothing
+// here ever shows request or response content.
+import { Elysia, sse } from "elysia";
+import type { Metrics } from "../metrics/hub.ts";
+import { type AdminAuth, denied } from "./auth.ts";
+import type { DashboardConfig } from "./dashboard-client.ts";
+import { DEFAULT_DASHBOARD_CONFIG, dashboardPage, pageHeaders } from "./dashboard-page.ts";
+import { loginRoutes } from "./login.ts";
+
+export interface AdminDeps {
+  metrics: Metrics;
+  /** Alert thresholds of the dashboard page. */
+  dashboard?: DashboardConfig;
+  /** Time between two stream events. Default 1000 ms. */
+  streamIntervalMs?: number;
+}
+
+export interface Admin {
+  /** The routes; with `auth`, every route needs the admin key and the login form is added. */
+  routes(auth?: AdminAuth): Elysia;
+  /** Open /metrics/stream connections, over every listener. */
+  openStreams(): number;
+}
+
+/** Recent requests in a JSON snapshot unless ?recent= says otherwise; a stream event carries fewer. */
+const JSON_RECENT = 100;
+const STREAM_RECENT = 50;
+
+const noStore = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+
+/** ?recent=N, clamped to 0..max; absent or unreadable means the default. */
+export function recentParam(url: string, fallback: number, max: number): number {
+  const q = url.indexOf("?");
+  if (q < 0) return fallback;
+  const raw = new URLSearchParams(url.slice(q + 1)).get("recent");
+  if (raw === null || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) ? Math.min(Math.max(n, 0), max) : fallback;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export function createAdmin(deps: AdminDeps): Admin {
+  const cfg = deps.dashboard ?? DEFAULT_DASHBOARD_CONFIG;
+  const plainPage = dashboardPage(cfg);
+  const logoutPage = dashboardPage(cfg, { logout: true });
+  const interval = deps.streamIntervalMs ?? 1000;
+  const maxRecent = deps.metrics.recorder.snapshot({ recent: 0 }).limits.recentCapacity;
+  let open = 0;
+  deps.metrics.counters.register({
+    name: "dashboard_streams_open",
+    help: "Open /metrics/stream connections (dashboards watching).",
+    type: "gauge",
+    read: () => open,
+  });
+
+  async function* stream(request: Request) {
+    const recent = recentParam(request.url, STREAM_RECENT, maxRecent);
+    open++;
+    try {
+      // retry: how long a browser waits before it reconnects by itself.
+      yield sse({ event: "snapshot", retry: 2000, data: deps.metrics.view(recent) });
+      while (!request.signal.aborted) {
+        await pause(interval, request.signal);
+        if (request.signal.aborted) return;
+        yield sse({ event: "snapshot", data: deps.metrics.view(recent) });
+      }
+    } finally {
+      open--;
+    }
+  }
+
+  function routes(auth?: AdminAuth): Elysia {
+    const guard = auth
+      ? {
+          beforeHandle: ({ request }: { request: Request }) =>
+            auth.allowed(request) ? undefined : denied(request),
+        }
+      : {};
+    const page = auth ? logoutPage : plainPage;
+    const app = new Elysia()
+      .get("/dashboard", () => new Response(page.html, { headers: pageHeaders(page) }), guard)
+      .get(
+        "/metrics",
+        ({ request }) =>
+          Response.json(deps.metrics.view(recentParam(request.url, JSON_RECENT, maxRecent)), {
+            headers: noStore,
+          }),
+        guard,
+      )
+      .get(
+        "/metrics/stream",
+        ({ request, server }) => {
+          // The main port cuts silent clients; a dashboard only listens, for as long as it likes.
+          server?.timeout(request, 0);
+          return stream(request);
+        },
+        guard,
+      )
+      .get(
+        "/metrics/prometheus",
+        () =>
+          new Response(deps.metrics.prometheus(), {
+            headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", ...noStore },
+          }),
+        guard,
+      );
+    if (auth) return app.use(loginRoutes(auth)) as unknown as Elysia;
+    // The admin listener's root is the dashboard (on the main port "/" is a proxied path).
+    return app.get(
+      "/",
+      () => new Response(null, { status: 302, headers: { location: "/dashboard" } }),
+    ) as unknown as Elysia;
+  }
+
+  return { routes, openStreams: () => open };
+}

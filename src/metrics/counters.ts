@@ -1,0 +1,118 @@
+// Labelled counters the recorder does not keep: scrub hits per detector, translation drops per
+// request feature, and pull-based extra metrics other features register (Langfuse's dropped
+// events, open dashboard streams). Promises a hard cap on distinct labels, O(1) counting, and
+// Prometheus names that are always valid (bad registrations are refused at start-up).
+
+import { escapeLabel } from "./prometheus.ts";
+
+/** A number owned by another feature, read only when a snapshot or a scrape asks. */
+export interface ExtraMetric {
+  /** snake_case; exposed as `sluice_<name>` in Prometheus and as `extra.<name>` in JSON. */
+  name: string;
+  help: string;
+  type: "counter" | "gauge";
+  read(): number;
+}
+
+export interface CountersSnapshot {
+  /** Secrets replaced by the scrubber, per detector. */
+  scrubHitsByDetector: Record<string, number>;
+  /** Request features a translated route could not express, per feature. */
+  translationDrops: Record<string, number>;
+  /** Registered extra metrics by name. */
+  extra: Record<string, number>;
+}
+
+const NAME = /^[a-z_][a-z0-9_]*$/;
+const OVERFLOW = "other";
+const MAX_LABEL_CHARS = 64;
+
+/** Counts per label, at most `max` labels; later labels fold into "other". */
+export class LabelledCounts {
+  readonly #counts = new Map<string, number>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  add(rawLabel: string, n: number): void {
+    if (!(n > 0)) return;
+    let label = rawLabel.length > MAX_LABEL_CHARS ? rawLabel.slice(0, MAX_LABEL_CHARS) : rawLabel;
+    const seen = this.#counts.get(label);
+    if (seen === undefined && this.#counts.size >= this.#max) label = OVERFLOW;
+    this.#counts.set(label, (this.#counts.get(label) ?? 0) + n);
+  }
+
+  /** Labels in alphabetical order, so output is stable. */
+  toObject(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const label of [...this.#counts.keys()].sort()) out[label] = this.#counts.get(label)!;
+    return out;
+  }
+}
+
+export interface Counters {
+  readonly scrub: LabelledCounts;
+  readonly drops: LabelledCounts;
+  /** Adds an extra metric; throws on an invalid or duplicate name (a programming error). */
+  register(metric: ExtraMetric): void;
+  snapshot(): CountersSnapshot;
+  /** Exposition lines for these families (no trailing newline handling needed: ends with one). */
+  prometheus(): string;
+}
+
+export function createCounters(maxLabels = 64): Counters {
+  const scrub = new LabelledCounts(maxLabels);
+  const drops = new LabelledCounts(maxLabels);
+  const extras = new Map<string, ExtraMetric>();
+
+  const readExtra = (m: ExtraMetric): number => {
+    try {
+      const v = m.read();
+      return Number.isFinite(v) ? v : 0;
+    } catch {
+      return 0;
+    }
+  };
+
+  return {
+    scrub,
+    drops,
+    register(metric) {
+      if (!NAME.test(metric.name)) throw new RangeError(`metric name "${metric.name}" is not snake_case`);
+      if (extras.has(metric.name)) throw new RangeError(`metric "${metric.name}" registered twice`);
+      extras.set(metric.name, metric);
+    },
+    snapshot() {
+      const extra: Record<string, number> = {};
+      for (const m of extras.values()) extra[m.name] = readExtra(m);
+      return { scrubHitsByDetector: scrub.toObject(), translationDrops: drops.toObject(), extra };
+    },
+    prometheus() {
+      const lines: string[] = [];
+      family(lines, "sluice_scrub_detector_hits_total", "Secrets replaced by the scrubber, by detector.");
+      for (const [label, n] of Object.entries(scrub.toObject())) {
+        lines.push(`sluice_scrub_detector_hits_total{detector="${escapeLabel(label)}"} ${n}`);
+      }
+      family(
+        lines,
+        "sluice_translation_dropped_total",
+        "Request features a translated route could not express, by feature.",
+      );
+      for (const [label, n] of Object.entries(drops.toObject())) {
+        lines.push(`sluice_translation_dropped_total{feature="${escapeLabel(label)}"} ${n}`);
+      }
+      for (const m of extras.values()) {
+        lines.push(`# HELP sluice_${m.name} ${m.help.replace(/[\\\n]/g, " ")}`);
+        lines.push(`# TYPE sluice_${m.name} ${m.type}`);
+        lines.push(`sluice_${m.name} ${readExtra(m)}`);
+      }
+      return `${lines.join("\n")}\n`;
+    },
+  };
+}
+
+function family(lines: string[], name: string, help: string): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+}
