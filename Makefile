@@ -65,3 +65,26 @@ bench: $(DEPS) dist/sluice
 
 clean:
 	rm -rf dist tests/output bench/output
+
+# Deployment and load targets (deploy/, scripts/release.sh, bench/soak.ts).
+.PHONY: release soak
+
+# Binary, systemd unit + drop-in, /etc/sluice skeleton and certs; PREFIX / DESTDIR as usual.
+install-service: dist/sluice
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" ./deploy/install.sh
+
+# dist/sluice-<version>-<os>-<arch>.tar.gz + dist/SHA256SUMS, version from git describe.
+release: $(DEPS)
+	BUN="$(BUN)" ./scripts/release.sh
+
+# Bounded soak (SOAK_SECONDS, default 120) of the compiled binary on loopback.
+soak: $(DEPS) dist/sluice
+	$(BUN) run bench/soak.ts
+
+# Claude Code itself (pinned in scripts/install-claude-code.sh; a ~360 MB native binary that
+# npm installs into .tools/claude-code in about 6 s) driven through dist/sluice to the mock.
+# A missing install fails here; plain `make test` skips these tests when it is absent.
+.PHONY: test-claude-code
+test-claude-code: $(DEPS) dist/sluice
+	./scripts/install-claude-code.sh >/dev/null
+	SLUICE_REQUIRE_CLAUDE_CODE=1 $(BUN) test --timeout 120000 tests/claude-code

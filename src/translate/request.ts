@@ -4,7 +4,13 @@
 // removed on both sides (Anthropic fields before, Chat fields after) and are not reported.
 import { createHash } from "node:crypto";
 import type { MessagesRequest } from "./anthropic-types.ts";
-import type { ChatFunctionTool, ChatMessage, ChatRequest, ChatToolChoice, ReasoningEffort } from "./openai-types.ts";
+import type {
+  ChatFunctionTool,
+  ChatMessage,
+  ChatRequest,
+  ChatToolChoice,
+  ReasoningEffort,
+} from "./openai-types.ts";
 import type { Preset } from "./presets.ts";
 import { convertMessages, type MessageContext, systemMessages, TEXT_JOIN } from "./request-messages.ts";
 

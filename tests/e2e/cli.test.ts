@@ -6,7 +6,10 @@ import { BIN, freePort, requireBinary, spawnBin, tempDir } from "./helpers.ts";
 
 const run = (args: string[], env: Record<string, string> = {}, cwd?: string) => {
   requireBinary();
-  const p = Bun.spawnSync([BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, ...(cwd ? { cwd } : {}) });
+  const p = Bun.spawnSync([BIN, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    ...(cwd ? { cwd } : {}),
+  });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 };
 
@@ -15,7 +18,8 @@ describe("sluice CLI", () => {
     expect(run(["--version"]).out).toMatch(/^sluice \d+\.\d+\.\d+/);
     const help = run(["--help"]);
     expect(help.code).toBe(0);
-    for (const word of ["serve", "certs", "mock-upstream", "check", "NODE_EXTRA_CA_CERTS"]) expect(help.out).toContain(word);
+    for (const word of ["serve", "certs", "mock-upstream", "check", "NODE_EXTRA_CA_CERTS"])
+      expect(help.out).toContain(word);
   });
 
   test("a bad configuration stops start-up with one message naming every bad setting", () => {
@@ -66,7 +70,9 @@ describe("sluice CLI", () => {
   test("first start generates the default cert pair and says how to trust it", async () => {
     const dir = tempDir("first");
     const port = await freePort();
-    const p = spawnBin(["serve", "--host", "127.0.0.1", "--port", String(port), "--dashboard-port", "0"], { cwd: dir });
+    const p = spawnBin(["serve", "--host", "127.0.0.1", "--port", String(port), "--dashboard-port", "0"], {
+      cwd: dir,
+    });
     await p.waitForOutput(/sluice listening/);
     expect(existsSync(join(dir, "certs/server.crt"))).toBe(true);
     expect(p.output()).toContain("NODE_EXTRA_CA_CERTS");

@@ -6,7 +6,10 @@ describe("graceful shutdown", () => {
   test("an in-flight stream finishes after SIGTERM; new connections are refused; exit 0", async () => {
     requireBinary();
     const mock = await startMockBinary();
-    const sluice = await startSluiceBinary({ SLUICE_ANTHROPIC_BASE_URL: mock.url, SLUICE_SHUTDOWN_TIMEOUT: "10" });
+    const sluice = await startSluiceBinary({
+      SLUICE_ANTHROPIC_BASE_URL: mock.url,
+      SLUICE_SHUTDOWN_TIMEOUT: "10",
+    });
     try {
       const res = await sluice.fetch("/v1/messages", {
         method: "POST",
@@ -41,12 +44,20 @@ describe("graceful shutdown", () => {
   test("the drain deadline is kept when a stream would run longer", async () => {
     requireBinary();
     const mock = await startMockBinary();
-    const sluice = await startSluiceBinary({ SLUICE_ANTHROPIC_BASE_URL: mock.url, SLUICE_SHUTDOWN_TIMEOUT: "1" });
+    const sluice = await startSluiceBinary({
+      SLUICE_ANTHROPIC_BASE_URL: mock.url,
+      SLUICE_SHUTDOWN_TIMEOUT: "1",
+    });
     try {
       const res = await sluice.fetch("/v1/messages", {
         method: "POST",
         headers: { "content-type": "application/json", "x-mock-gap-ms": "1000", "x-mock-events": "60" },
-        body: JSON.stringify({ model: "m", max_tokens: 10, stream: true, messages: [{ role: "user", content: "x" }] }),
+        body: JSON.stringify({
+          model: "m",
+          max_tokens: 10,
+          stream: true,
+          messages: [{ role: "user", content: "x" }],
+        }),
       });
       await res.body!.getReader().read();
       const t0 = Date.now();

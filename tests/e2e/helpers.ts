@@ -85,7 +85,10 @@ export interface SluiceBinary {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startSluiceBinary(env: Record<string, string>, opts: { admin?: boolean } = {}): Promise<SluiceBinary> {
+export async function startSluiceBinary(
+  env: Record<string, string>,
+  opts: { admin?: boolean } = {},
+): Promise<SluiceBinary> {
   const dir = tempDir("e2e");
   const certs = Bun.spawnSync([BIN, "certs", "--dir", join(dir, "certs")]);
   if (certs.exitCode !== 0) throw new Error(`sluice certs failed: ${certs.stderr}`);
@@ -123,7 +126,11 @@ export async function runNodeClient(script: string, env: Record<string, string>)
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`node ${script} exited ${code}:\n${err}\n${out}`);
   return JSON.parse(out);
 }

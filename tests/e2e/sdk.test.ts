@@ -59,7 +59,11 @@ describe("compiled binary over TLS", () => {
 
   test("without the CA the SDK refuses the self-signed cert (the hint matters)", async () => {
     await expect(
-      runNodeClient("anthropic.mjs", { ANTHROPIC_BASE_URL: sluice.url, ANTHROPIC_API_KEY: "k", ANTHROPIC_MAX_RETRIES: "0" }),
+      runNodeClient("anthropic.mjs", {
+        ANTHROPIC_BASE_URL: sluice.url,
+        ANTHROPIC_API_KEY: "k",
+        ANTHROPIC_MAX_RETRIES: "0",
+      }),
     ).rejects.toThrow();
   }, 60_000);
 
@@ -81,7 +85,13 @@ describe("compiled binary over TLS", () => {
     await r.text();
     const line = await sluice.proc.waitForOutput(new RegExp(`\\{[^\\n]*"id":"${id}"[^\\n]*\\}`));
     const entry = JSON.parse(line);
-    expect(entry).toMatchObject({ msg: "request", method: "GET", path: "/v1/models", upstream: "anthropic", status: 200 });
+    expect(entry).toMatchObject({
+      msg: "request",
+      method: "GET",
+      path: "/v1/models",
+      upstream: "anthropic",
+      status: 200,
+    });
     expect(typeof entry.duration_ms).toBe("number");
   });
 
@@ -98,7 +108,11 @@ describe("compiled binary over TLS", () => {
       "-H",
       "anthropic-version: 2023-06-01",
       "-d",
-      JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi curl" }] }),
+      JSON.stringify({
+        model: "claude-haiku-4-5",
+        max_tokens: 50,
+        messages: [{ role: "user", content: "hi curl" }],
+      }),
     ]);
     expect(p.exitCode).toBe(0);
     expect(JSON.parse(p.stdout.toString()).content[0].text).toStartWith("Mock reply to: hi curl");
