@@ -49,7 +49,29 @@ export interface SluiceApp {
   inFlight(): number;
   /** Marks the app as draining: /health answers 503 so load balancers move away. */
   drain(): void;
+  /**
+   * Applies a new configuration to the running app (SIGHUP): keys, upstreams, routes,
+   * prices, limits, timeouts and scrubbing take effect for the next request; in-flight
+   * requests finish as they started. Listener settings need a restart and are listed.
+   */
+  reload(config: Config): { restartNeeded: string[] };
 }
+
+/** Settings bound to the listeners or to objects created once at start. */
+const RESTART_ONLY = [
+  "host",
+  "port",
+  "tls",
+  "tlsCert",
+  "tlsKey",
+  "dashboardHost",
+  "dashboardPort",
+  "adminKey",
+  "clientTimeoutSec",
+  "logLevel",
+  "logFormat",
+  "langfuse",
+] as const;
 
 export function createApp(deps: AppDeps): SluiceApp {
   const startedAt = Date.now();
@@ -80,11 +102,12 @@ export function createApp(deps: AppDeps): SluiceApp {
       deps.log.warn("observer failed", { where, error: err instanceof Error ? err.message : String(err) }),
     onEnd: (ex) => {
       inFlight--;
-      logExchange(deps.log, ex, deps.config.slowRequestMs);
+      logExchange(deps.log, ex, slowMs);
       deps.onEnd?.(ex);
     },
   };
   const healthDeps = { config: deps.config, reach, startedAt, draining: () => draining };
+  let slowMs = deps.config.slowRequestMs;
   const operator = createAdmin({ metrics });
   // Without an admin key these paths are ordinary proxied paths on the main port.
   const mainAdmin = deps.config.adminKey
@@ -116,6 +139,21 @@ export function createApp(deps: AppDeps): SluiceApp {
     inFlight: () => inFlight,
     drain: () => {
       draining = true;
+    },
+    reload(config) {
+      const before = proxyDeps.config;
+      const restartNeeded = RESTART_ONLY.filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(config[k]),
+      );
+      proxyDeps.config = config;
+      proxyDeps.gate = createKeyGate(config.apiKeys);
+      proxyDeps.router = createRouter(config);
+      proxyDeps.pricing = createPricing(pricingOverrides(config));
+      if (JSON.stringify(before.scrub) !== JSON.stringify(config.scrub))
+        proxyDeps.scrub = createScrubStep(config, deps.log);
+      healthDeps.config = config;
+      slowMs = config.slowRequestMs;
+      return { restartNeeded };
     },
   };
 }

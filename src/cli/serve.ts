@@ -8,7 +8,9 @@ import { flagString, settingFlags } from "./args.ts";
 
 export async function runServe(flags: Map<string, string | true>): Promise<number> {
   const { settings, errors } = settingFlags(flags, ["config"]);
-  const loaded = loadConfig({ flags: settings, configPath: flagString(flags, "config"), env: process.env });
+  const load = () =>
+    loadConfig({ flags: settings, configPath: flagString(flags, "config"), env: process.env });
+  const loaded = load();
   const problems = [...errors, ...(loaded.ok ? [] : loaded.errors)];
   if (problems.length > 0 || !loaded.ok) {
     process.stderr.write(`sluice: invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
@@ -61,5 +63,22 @@ export async function runServe(flags: Map<string, string | true>): Promise<numbe
     };
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGINT", () => void stop("SIGINT"));
+    // SIGHUP re-reads the config file (the environment is fixed at start) and applies it.
+    process.on("SIGHUP", () => {
+      const next = load();
+      if (!next.ok) {
+        log.error("reload refused: invalid configuration, keeping the running one", {
+          problems: next.errors,
+        });
+        return;
+      }
+      const { restartNeeded } = server.app.reload(next.config);
+      log.info("configuration reloaded", {
+        config: next.file ?? "(none)",
+        routes: next.config.routes.length,
+        api_keys: next.config.apiKeys.length,
+        ...(restartNeeded.length > 0 ? { restart_needed_for: restartNeeded } : {}),
+      });
+    });
   });
 }
