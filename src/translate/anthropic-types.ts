@@ -146,10 +146,20 @@ export function knownBlock(block: { type: string }): KnownBlockParam | undefined
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; issues: string[] };
 
+/** What kind of value was sent, never the value itself (it may hold a secret). */
+function kindOf(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "an array";
+  return typeof input === "object" ? "an object" : `a ${typeof input}`;
+}
+
 function describe(issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue) ?? "body";
   if (issue.kind === "schema" && issue.received === "undefined") return `${path}: field required`;
-  return `${path}: ${issue.message}`;
+  if (issue.kind === "schema")
+    return `${path}: expected ${issue.expected ?? "another type"}, got ${kindOf(issue.input)}`;
+  // valibot appends "but received <value>"; errors and logs must not echo request content.
+  return `${path}: ${issue.message.replace(/:? *but received .*$/s, "")}`;
 }
 
 function validate<T>(schema: v.GenericSchema<unknown, T>, body: unknown): Validation<T> {
