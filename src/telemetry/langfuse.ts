@@ -131,6 +131,10 @@ export function createTelemetry(config: Config, log: Logger, opts: TelemetryOpti
   const live = new WeakMap<Exchange, Live>();
   const observer: ExchangeObserver = {
     onRequest(ex, body) {
+      // Token counting and model lists are bookkeeping, not generations: Claude Code calls
+      // count_tokens before most turns, and tracing them would bury the real calls.
+      if (ex.method !== "POST" || ex.path.endsWith("/count_tokens") || ex.path.endsWith(":countTokens"))
+        return;
       // Over the cap only a copy of the head is kept, so the whole body can be freed.
       live.set(ex, { body: body.byteLength > cap ? body.slice(0, cap) : body, bodyBytes: body.byteLength });
     },
