@@ -147,12 +147,12 @@ export function startFakeLangfuse(opts: FakeLangfuseOptions = {}): FakeLangfuse 
   return fake;
 }
 
-/** A loopback URL where nothing listens (connection refused). */
+/**
+ * A loopback URL where nothing listens (connection refused). Port 1 is privileged and unused,
+ * so no server of the test run can take it over (a freed ephemeral port could be reused).
+ */
 export async function deadUrl(): Promise<string> {
-  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
-  const url = `http://127.0.0.1:${s.port}`;
-  await s.stop(true);
-  return url;
+  return "http://127.0.0.1:1";
 }
 
 /** The SLUICE_LANGFUSE_* settings that point sluice at a fake. */
