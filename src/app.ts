@@ -21,6 +21,7 @@ import { createScrubStep } from "./proxy/scrub-step.ts";
 import { createRouter } from "./routing/providers.ts";
 import { createTelemetry, type Telemetry } from "./telemetry/langfuse.ts";
 import { telemetryMetrics } from "./telemetry/metrics.ts";
+import { tokenizer } from "./translate/estimate.ts";
 
 export interface AppDeps {
   config: Config;
@@ -107,6 +108,8 @@ export function createApp(deps: AppDeps): SluiceApp {
     },
   };
   const healthDeps = { config: deps.config, reach, startedAt, draining: () => draining };
+  // Routed count_tokens needs the tokenizer; load it after start-up instead of on a request.
+  if (deps.config.routes.length > 0) setTimeout(() => tokenizer(), 0).unref();
   let slowMs = deps.config.slowRequestMs;
   const operator = createAdmin({ metrics });
   // Without an admin key these paths are ordinary proxied paths on the main port.

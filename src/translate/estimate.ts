@@ -3,8 +3,19 @@
 // backend reports its own. Text is counted with a real BPE tokenizer (o200k_base, the
 // encoding of current OpenAI models and close to most open models' counts); images and
 // per-message framing are added as Anthropic documents them. Pure; never negative.
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import type { CountTokensRequest } from "./anthropic-types.ts";
+
+type Counter = (text: string) => number;
+let counter: Counter | undefined;
+
+/**
+ * The o200k tokenizer, loaded on first use: its tables take about 350 ms and 60 MB to load,
+ * which only deployments with routes should pay (app.ts warms it in the background then).
+ */
+export function tokenizer(): Counter {
+  counter ??= (require("gpt-tokenizer/encoding/o200k_base") as { countTokens: Counter }).countTokens;
+  return counter;
+}
 
 /** Per image: about what Anthropic charges for a full-size (~1.15 megapixel) image. */
 const IMAGE_TOKENS = 1600;
@@ -38,6 +49,6 @@ export function estimateInputTokens(req: CountTokensRequest): number {
   collect(req.system, acc);
   collect(req.messages, acc);
   for (const tool of req.tools ?? []) acc.text.push(JSON.stringify(tool));
-  const text = acc.text.length === 0 ? 0 : countTokens(acc.text.join("\n"));
+  const text = acc.text.length === 0 ? 0 : tokenizer()(acc.text.join("\n"));
   return text + acc.images * IMAGE_TOKENS + req.messages.length * MESSAGE_OVERHEAD;
 }
