@@ -30,13 +30,23 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8A
     if (expected > maxBytes) return tooLarge();
   }
 
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = req.body.getReader();
   let timer: Timer | undefined;
   const deadline = new Promise<"late">((resolve) => {
     timer = setTimeout(() => resolve("late"), allowance(Math.max(expected, limits.minBytesPerSec)));
   });
+  if (declared !== null) {
+    // Known length (the usual case): Bun reads it natively, several times cheaper than a
+    // reader loop; the deadline still cuts a client that drips it.
+    try {
+      const whole = await Promise.race([req.arrayBuffer(), deadline]);
+      return whole === "late" ? tooSlow() : new Uint8Array(whole);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = req.body.getReader();
   try {
     for (;;) {
       const next = await Promise.race([reader.read(), deadline]);

@@ -55,5 +55,6 @@ export async function passthrough(ctx: RequestContext, upstream: UpstreamConfig)
     body: response.body,
     abort,
     release,
+    whole: () => response.arrayBuffer(),
   });
 }

@@ -22,7 +22,9 @@ export function logExchange(log: Logger, ex: Exchange, slowMs: number): void {
     retries: ex.retries,
     session: ex.sessionId,
     routed_to: ex.routedTo,
-    tokens_in: ex.usage ? ex.usage.inputTokens + ex.usage.cacheReadTokens + ex.usage.cacheWriteTokens : undefined,
+    tokens_in: ex.usage
+      ? ex.usage.inputTokens + ex.usage.cacheReadTokens + ex.usage.cacheWriteTokens
+      : undefined,
     tokens_out: ex.usage?.outputTokens,
     cost_usd: ex.costUsd === undefined ? undefined : Math.round(ex.costUsd * 1e6) / 1e6,
     scrub_hits: ex.scrubHits,

@@ -1,6 +1,9 @@
 // Turns an upstream answer into the client's response: headers cleaned, body relayed
 // unbuffered, and a bounded side reader feeding usage and the observers. Used by plain
-// forwarding and, with a translated body, by routed providers.
+// forwarding and, with a translated body, by routed providers. Small answers of known length
+// that are not event streams (JSON replies) are read whole by Bun natively and sent at once:
+// the same bytes, at a fraction of the cost of a JavaScript stream per response.
+import { proxyError } from "../errors.ts";
 import type { RequestContext } from "./context.ts";
 import { clientResponseHeaders } from "./headers.ts";
 import type { AbortCause } from "./http-client.ts";
@@ -17,16 +20,70 @@ export interface UpstreamAnswer {
   body: ReadableStream<Uint8Array> | null;
   abort: (cause: AbortCause) => void;
   release: () => void;
+  /** Reads the whole body natively (the upstream Response's arrayBuffer), when available. */
+  whole?: () => Promise<ArrayBuffer>;
 }
 
 /** Most bytes of a non-stream body the side reader keeps to find usage. */
 const USAGE_READ_CAP = 8 * 1024 * 1024;
+/** Largest known-length, non-stream answer read whole before sending. */
+const WHOLE_MAX = 1024 * 1024;
+
+function observeResponse(ctx: RequestContext, contentType: string | null, contentEncoding: string | null) {
+  const { ex, deps } = ctx;
+  const consumers: ResponseConsumer[] = [usageConsumer(ex, ctx.route.api, deps.pricing)];
+  for (const o of deps.observers) {
+    const c = guarded("observer.onResponse", deps.onObserverError, () => o.onResponse?.(ex));
+    if (c) consumers.push(c);
+  }
+  return createResponseReader(fanOut(consumers, deps.onObserverError)!, {
+    contentType,
+    contentEncoding,
+    maxBytes: Math.max(USAGE_READ_CAP, deps.config.telemetryMaxBodyBytes),
+  });
+}
+
+/** A small JSON-like answer: read whole (bounded by the read timeout), observed, sent at once. */
+async function respondWhole(
+  ctx: RequestContext,
+  answer: UpstreamAnswer,
+  headers: Headers,
+  whole: () => Promise<ArrayBuffer>,
+) {
+  const { ex, deps } = ctx;
+  const timer = setTimeout(() => answer.abort("read_timeout"), deps.config.readTimeoutMs);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(await whole());
+  } catch {
+    // Nothing reached the client yet, so a cut answer can still be reported properly.
+    return ctx.fail(
+      ctx.req.signal.aborted
+        ? proxyError("client_closed", "client closed the connection")
+        : proxyError("upstream_error", "upstream answer ended before its declared length"),
+    );
+  } finally {
+    clearTimeout(timer);
+    answer.release();
+  }
+  ex.ttfbMs = performance.now() - ex.t0;
+  ex.bytesOut = bytes.byteLength;
+  const reader = observeResponse(
+    ctx,
+    answer.headers.get("content-type"),
+    answer.headers.get("content-encoding"),
+  );
+  guarded("reader.push", deps.onObserverError, () => reader.push(bytes));
+  guarded("reader.end", deps.onObserverError, () => reader.end());
+  ctx.finish();
+  return new Response(bytes, { status: answer.status, statusText: answer.statusText, headers });
+}
 
 export function respond(
   ctx: RequestContext,
   answer: UpstreamAnswer,
   transform?: TransformStream<Uint8Array, Uint8Array>,
-) {
+): Response | Promise<Response> {
   const { ex, deps } = ctx;
   ex.status = answer.status;
   if (answer.status >= 500) ex.outcome = "error";
@@ -37,17 +94,22 @@ export function respond(
     ctx.finish();
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers });
   }
-
-  const consumers: ResponseConsumer[] = [usageConsumer(ex, ctx.route.api, deps.pricing)];
-  for (const o of deps.observers) {
-    const c = guarded("observer.onResponse", deps.onObserverError, () => o.onResponse?.(ex));
-    if (c) consumers.push(c);
+  const length = Number(answer.headers.get("content-length") ?? Number.NaN);
+  if (
+    answer.whole &&
+    !transform &&
+    !ctx.restorer &&
+    length <= WHOLE_MAX &&
+    answer.headers.get("content-type")?.includes("event-stream") !== true
+  ) {
+    return respondWhole(ctx, answer, headers, answer.whole);
   }
-  const reader = createResponseReader(fanOut(consumers, deps.onObserverError)!, {
-    contentType: answer.headers.get("content-type"),
-    contentEncoding: answer.headers.get("content-encoding"),
-    maxBytes: Math.max(USAGE_READ_CAP, deps.config.telemetryMaxBodyBytes),
-  });
+
+  const reader = observeResponse(
+    ctx,
+    answer.headers.get("content-type"),
+    answer.headers.get("content-encoding"),
+  );
 
   const stream = relay(answer.body, {
     readTimeoutMs: deps.config.readTimeoutMs,

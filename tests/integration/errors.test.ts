@@ -138,3 +138,30 @@ describe("sluice's own errors", () => {
     expect(Object.keys(body.upstreams)).toEqual(["anthropic", "openai", "gemini"]);
   });
 });
+
+describe("a short answer cut before its declared length", () => {
+  test("is reported as 502 in the client's format, since nothing reached the client yet", async () => {
+    const raw = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(socket) {
+          socket.write(
+            'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":',
+          );
+          setTimeout(() => socket.end(), 20);
+        },
+      },
+    });
+    try {
+      sluice = await startSluice({ SLUICE_ANTHROPIC_BASE_URL: `http://127.0.0.1:${raw.port}` });
+      const r = await fetch(`${sluice.url}/v1/messages`, { method: "POST", body: MSG });
+      expect(r.status).toBe(502);
+      expect((await r.json()).error.message).toContain("ended before its declared length");
+      const [ex] = await sluice.waitForExchanges(1);
+      expect(ex?.outcome).toBe("error");
+    } finally {
+      raw.stop(true);
+    }
+  });
+});
