@@ -29,7 +29,7 @@ certs: $(DEPS)
 	$(BUN) run src/index.ts certs
 
 run: $(DEPS) certs/server.crt
-	$(BUN) run src/index.ts serve
+	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} $(BUN) run src/index.ts serve
 
 dist/sluice: $(DEPS) $(SRC)
 	$(BUN) build --compile --minify --sourcemap src/index.ts --outfile dist/sluice

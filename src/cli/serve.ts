@@ -32,6 +32,12 @@ export async function runServe(flags: Map<string, string | true>): Promise<numbe
     log.error("cannot start", { error: err instanceof Error ? err.message : String(err) });
     return 1;
   }
+  if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    // Read by Bun's native HTTP client at process start, so sluice cannot raise it itself.
+    log.info(
+      "upstream requests in flight are capped at 256 by Bun; set BUN_CONFIG_MAX_HTTP_REQUESTS=4096 for more",
+    );
+  }
   log.info("sluice listening", {
     version: VERSION,
     url: server.url,
