@@ -1,21 +1,11 @@
 // TOML-only tables: [providers.NAME], [[routes]] and [pricing."model"]. Validated here so a
 // bad table stops start-up with the same all-at-once report as a bad flat setting.
 import * as v from "valibot";
+import { presets } from "../translate/presets.ts";
 
-export const PRESET_NAMES = [
-  "openai",
-  "openrouter",
-  "groq",
-  "together",
-  "deepseek",
-  "fireworks",
-  "xai",
-  "ollama",
-  "lmstudio",
-  "vllm",
-  "anthropic",
-] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+/** Provider presets by name (base URL, format and quirks live in translate/presets.ts). */
+export const PRESET_NAMES = Object.keys(presets) as [string, ...string[]];
+export type PresetName = keyof typeof presets;
 
 const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"));
 
