@@ -32,7 +32,7 @@ run: $(DEPS) certs/server.crt
 	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} $(BUN) run src/index.ts serve
 
 dist/sluice: $(DEPS) $(SRC)
-	$(BUN) build --compile --minify --sourcemap src/index.ts --outfile dist/sluice
+	$(BUN) build --compile --minify --sourcemap --no-compile-autoload-dotenv --no-compile-autoload-bunfig src/index.ts --outfile dist/sluice
 	@ls -lh dist/sluice
 
 build: dist/sluice
