@@ -1,0 +1,247 @@
+// `make bench`: every scenario of issue 7 in one run, side by side on one mock upstream, written
+// to bench/RESULTS.md (and bench/output/results.json). Targets: direct, nginx (plain, TLS, one
+// worker), the Portkey gateway (Node and Bun), a bare Bun proxy (the floor), sluice (plain HTTP,
+// TLS, metrics scraped, scrubbing); then 1,000 streams and start-up time of sluice alone.
+// Promises: loopback only; bounded (about 4 minutes on 2 cores; BENCH_QUICK=1 for a short run);
+// stops every process it started, also on Ctrl-C; prints ratios, never fails on a timing.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { busyShare, describeMachine, gitDescribe, withFetchLimit } from "./lib/machine.ts";
+import { answers, freePort, spawnService, waitUntil } from "./lib/procs.ts";
+import { type BenchResults, renderResults, type TargetRun, verdicts } from "./lib/report.ts";
+import { FAKE_KEY } from "./lib/request.ts";
+import {
+  type BenchEnv,
+  direct,
+  startBareBun,
+  startNginx,
+  startPortkey,
+  startSluice,
+  type Target,
+} from "./lib/targets.ts";
+import { ensureNginx, ensurePortkey, ensureWrk, nodeVersion } from "./lib/tools.ts";
+import { manyStreams } from "./scenarios/many-streams.ts";
+import { nonStreamed } from "./scenarios/nonstream.ts";
+import { startup } from "./scenarios/startup.ts";
+import { streamLatency } from "./scenarios/stream-latency.ts";
+
+await withFetchLimit();
+
+const ROOT = join(import.meta.dir, "..");
+const QUICK = process.env.BENCH_QUICK === "1";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 4));
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
+const STREAM = { streams: QUICK ? 10 : 30, events: 20, gapMs: 5 };
+const MANY = { events: QUICK ? 30 : 100, gapMs: 80, rampMs: 2000, settleMs: QUICK ? 2000 : 10_000 };
+const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+const began = performance.now();
+const busyBefore = await busyShare();
+const sluice = process.env.SLUICE_BIN ?? join(ROOT, "dist", "sluice");
+if (!(await Bun.file(sluice).exists())) {
+  say(`no binary at ${sluice}: run make build (make bench does)`);
+  process.exit(1);
+}
+const tmp = mkdtempSync(join(tmpdir(), "sluice-bench-"));
+chmodSync(tmp, 0o755); // nginx runs as nobody and must reach its directory
+const cleanups: (() => Promise<void>)[] = [];
+const cleanup = async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
+
+const text = (cmd: string[]) =>
+  Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" }).stdout.toString().trim();
+
+try {
+  const certDir = join(tmp, "certs");
+  Bun.spawnSync([sluice, "certs", "--dir", certDir], { stdout: "ignore", stderr: "inherit" });
+  const wrk = ensureWrk();
+  const nginx = ensureNginx();
+  const portkey = ensurePortkey();
+  const notes: string[] = [];
+  for (const [name, tool] of [
+    ["wrk", wrk],
+    ["nginx", nginx],
+    ["Portkey", portkey],
+  ] as const) {
+    if (!tool.ok) notes.push(`${name} skipped: ${tool.reason}`);
+  }
+  if (!wrk.ok) notes.push("non-streamed load ran on the Bun load generator (bench/lib/load-bun.ts), not wrk");
+
+  const mockPort = freePort();
+  const mock = spawnService("mock-upstream", [sluice, "mock-upstream", "--port", String(mockPort)], {
+    logDir: tmp,
+  });
+  cleanups.push(() => mock.stop());
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  if ((await waitUntil(() => answers(`${mockUrl}/__mock/requests`), 10_000)) === undefined) {
+    throw new Error("the mock upstream did not start");
+  }
+  const env: BenchEnv = {
+    sluice,
+    bun: process.execPath,
+    mockPort,
+    mockUrl,
+    tmp,
+    certs: { cert: join(certDir, "server.crt"), key: join(certDir, "server.key") },
+  };
+
+  const plan: [id: string, label: string, start: () => Promise<Target> | Target][] = [
+    ["direct", "direct to the mock (the limit)", () => direct(env)],
+    ["nginx", "nginx", () => (nginx.ok ? startNginx(env, nginx.value, false) : skip(nginx.reason))],
+    ["nginx-tls", "nginx, TLS", () => (nginx.ok ? startNginx(env, nginx.value, true) : skip(nginx.reason))],
+    [
+      "nginx-1w",
+      "nginx, 1 worker process",
+      () => (nginx.ok ? startNginx(env, nginx.value, false, 1) : skip(nginx.reason)),
+    ],
+    [
+      "portkey-node",
+      "Portkey gateway on Node",
+      () =>
+        portkey.ok && portkey.value.node ? startPortkey(env, portkey.value, "node") : skip("no Portkey/Node"),
+    ],
+    [
+      "portkey-bun",
+      "Portkey gateway on Bun",
+      () => (portkey.ok ? startPortkey(env, portkey.value, "bun") : skip("no Portkey")),
+    ],
+    ["bare-bun", "bare Bun.serve + fetch", () => startBareBun(env)],
+    ["sluice-http", "sluice, plain HTTP", () => startSluice(env, "http")],
+    ["sluice-tls", "sluice, TLS", () => startSluice(env, "tls")],
+    ["sluice-metrics", "sluice, metrics scraped", () => startSluice(env, "metrics")],
+    ["sluice-scrub", "sluice, scrubbing", () => startSluice(env, "scrub")],
+  ];
+
+  const runs: TargetRun[] = [];
+  for (const [i, [id, label, start]] of plan.entries()) {
+    let target: Target;
+    try {
+      target = await start();
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
+      say(`[${i + 1}/${plan.length}] ${label}: skipped (${reason})`);
+      runs.push({ id, label, notes: [], skipped: `skipped: ${reason}` });
+      continue;
+    }
+    cleanups.push(() => target.stop());
+    const nonStream = await nonStreamed(target, {
+      ...(wrk.ok ? { wrk: wrk.value } : {}),
+      tmp,
+      seconds: SECONDS,
+      warmSeconds: 1,
+    });
+    if (id === "sluice-scrub") target.notes.push(await scrubCheck(mockUrl));
+    if (target.adminUrl) target.notes.push(await metricsCheck(target.adminUrl));
+    const stream = await streamLatency(target, STREAM);
+    if (stream.complete === 0 && stream.error) {
+      const why = target.log ? readFileSync(target.log, "utf8").match(/\w*Error: [^\n]*/)?.[0] : undefined;
+      target.notes.push(`streaming failed: ${stream.error}${why ? `; its log says "${why}"` : ""}`);
+    }
+    await target.stop();
+    const run: TargetRun = { id, label: target.label, notes: target.notes, nonStream, stream };
+    if (target.readyMs !== undefined) run.readyMs = target.readyMs;
+    runs.push(run);
+    say(
+      `[${i + 1}/${plan.length}] ${target.label}: p50 ${nonStream.c1?.p50Ms.toFixed(3)} ms, ` +
+        `${Math.round(nonStream.c64?.rps ?? 0)} req/s, TTFB ${stream.ttfbP50Ms.toFixed(2)} ms${nonStream.error ? ` (${nonStream.error})` : ""}`,
+    );
+  }
+
+  const many = [];
+  for (const [label, variant, overrides] of [
+    ["plain HTTP, as shipped (unit/Dockerfile raise the fetch limit)", "http", {}],
+    ["TLS, as shipped", "tls", {}],
+    [
+      "plain HTTP, bare binary (Bun's default of 256 fetches in flight)",
+      "http",
+      { BUN_CONFIG_MAX_HTTP_REQUESTS: undefined },
+    ],
+  ] as const) {
+    say(`${STREAMS} streams: ${label}`);
+    many.push(
+      await manyStreams(env, { label, variant, streams: STREAMS, overrides, ...MANY }).catch(
+        (err: unknown) => ({
+          label,
+          streams: STREAMS,
+          ends: {},
+          peakRssKb: Number.NaN,
+          peakFds: Number.NaN,
+          peakUpstreamSockets: Number.NaN,
+          ttfbP50Ms: Number.NaN,
+          ttfbMaxMs: Number.NaN,
+          wallSeconds: 0,
+          error: String(err).split("\n")[0]!,
+        }),
+      ),
+    );
+  }
+
+  say("start-up times");
+  const starts = [await startup(env, "http", QUICK ? 3 : 10), await startup(env, "tls", QUICK ? 3 : 10)];
+
+  const versions = [
+    `sluice: ${text([sluice, "--version"])} (${sluice.replace(`${ROOT}/`, "")}, source ${gitDescribe(ROOT) || "unknown"})`,
+    ...(nginx.ok
+      ? [`nginx: ${nginx.version}, worker_processes auto (${navigator.hardwareConcurrency}), access_log off`]
+      : []),
+    ...(portkey.ok
+      ? [
+          `Portkey: ${portkey.version}${portkey.value.node ? `, Node ${nodeVersion(portkey.value.node)}` : ""}, Bun ${Bun.version}`,
+        ]
+      : []),
+    `load generator: ${wrk.ok ? `${wrk.version}, 1 thread` : `Bun ${Bun.version} fetch (wrk unavailable)`}`,
+  ];
+  const settings = [
+    `non-streamed: 1 s warm-up at 8 connections, then ${SECONDS} s at 1 connection and ${SECONDS} s at 64`,
+    `streamed: ${STREAM.streams} streams one after another (after 3 warm-up), ${STREAM.events} deltas ${STREAM.gapMs} ms apart at the mock`,
+    `many streams: ${STREAMS} streams opened over ${MANY.rampMs / 1000} s, each ${MANY.events} deltas ${MANY.gapMs} ms apart (${((MANY.events * MANY.gapMs) / 1000).toFixed(0)} s long); settled = ${MANY.settleMs / 1000} s after the end`,
+    "sluice: SLUICE_LOG_LEVEL=warn, SLUICE_DASHBOARD_PORT=0 (metrics run: on, scraped every second), BUN_CONFIG_MAX_HTTP_REQUESTS=4096 as in deploy/ unless said otherwise",
+  ];
+  const results: BenchResults = {
+    date: `${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`,
+    wallSeconds: (performance.now() - began) / 1000,
+    machine: describeMachine(busyBefore),
+    versions,
+    settings,
+    runs,
+    many,
+    startup: starts,
+    notes,
+  };
+  writeFileSync(join(import.meta.dir, "RESULTS.md"), renderResults(results));
+  mkdirSync(join(import.meta.dir, "output"), { recursive: true });
+  writeFileSync(join(import.meta.dir, "output", "results.json"), JSON.stringify(results, null, 2));
+  process.stdout.write(`${verdicts(results).join("\n")}\nwrote bench/RESULTS.md\n`);
+} catch (err) {
+  say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+
+function skip(reason: string): never {
+  throw new Error(reason);
+}
+
+/** Did the fake key reach the mock? (Scrubbing on: it must not.) */
+async function scrubCheck(mockUrl: string): Promise<string> {
+  const log = (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as { requests: { body: string }[] };
+  const last = log.requests.at(-1)?.body ?? "";
+  return last.includes(FAKE_KEY)
+    ? "scrubbing had NO effect: the fake AWS key reached the upstream unchanged"
+    : "scrubbing active: the fake AWS key in every request was replaced before the upstream";
+}
+
+async function metricsCheck(adminUrl: string): Promise<string> {
+  try {
+    const m = (await (await fetch(`${adminUrl}/metrics`)).json()) as { totals?: { requests?: number } };
+    return `metrics on: /metrics counted ${m.totals?.requests ?? "?"} requests while scraped every second`;
+  } catch (err) {
+    return `metrics endpoint failed: ${String(err)}`;
+  }
+}
