@@ -8,7 +8,7 @@ SRC := $(shell find src -name '*.ts') package.json
 .PHONY: browser deps run demo test test-unit check lint typecheck build bench certs install-service clean help
 
 help:
-	@echo "make run | demo | test | check | build | bench | certs | install-service | clean"
+	@echo "make run | demo | test | check | build | bench | soak | certs | release | install-service | test-claude-code | clean"
 
 $(BUN):
 	@echo "installing bun $(BUN_VERSION) from the npm registry into $(TOOLS)/"
@@ -64,7 +64,7 @@ bench: $(DEPS) dist/sluice
 	$(BUN) run bench/run.ts
 
 clean:
-	rm -rf dist tests/output bench/output
+	rm -rf dist tests/output bench/output bench/.deps
 
 # Deployment and load targets (deploy/, scripts/release.sh, bench/soak.ts).
 .PHONY: release soak
