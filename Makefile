@@ -5,7 +5,7 @@ BUN := $(TOOLS)/node_modules/.bin/bun
 DEPS := node_modules/.sluice-deps
 SRC := $(shell find src -name '*.ts') package.json
 
-.PHONY: browser deps run demo test test-unit check lint typecheck build bench certs install-service clean help
+.PHONY: test-tools deps run demo test test-unit check lint typecheck build bench certs install-service clean help
 
 help:
 	@echo "make run | demo | test | check | build | bench | soak | certs | release | install-service | test-claude-code | clean"
@@ -40,13 +40,19 @@ build: dist/sluice
 demo: dist/sluice
 	./scripts/demo.sh
 
-# The dashboard's browser test drives Debian's Chromium (never a browser download).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (apt-get)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "could not install chromium: the browser test will say so and skip"; }
+# Debian packages some tests drive: Chromium for the dashboard's browser test (never a browser
+# download) and systemd for `systemd-analyze verify` of the unit. Installed once, when missing.
+test-tools:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "could not install$$missing: the tests that need them say so and skip"; \
+	fi
 
-test: $(DEPS) dist/sluice browser
+test: $(DEPS) dist/sluice test-tools
 	$(BUN) test --timeout 30000
 
 test-unit: $(DEPS)
