@@ -34,6 +34,15 @@ preset = "vllm"
 base_url = "${mock.url}/v1"
 api_key_env = "LOCAL_KEY"
 
+[providers.strictlocal]
+preset = "vllm"
+base_url = "${mock.url}/v1"
+strict = true
+
+[[routes]]
+match = "strict-*"
+provider = "strictlocal"
+
 [providers.limited]
 preset = "openai"
 base_url = "${limited.url}/v1"
@@ -170,6 +179,24 @@ describe("routes to an OpenAI-compatible backend", () => {
     expect(r.headers.get("x-sluice-dropped")?.split(",")).toEqual(
       expect.arrayContaining(["cache_control", "context_management"]),
     );
+  });
+
+  test("a strict provider refuses what it cannot express instead of dropping it", async () => {
+    const before = mock.requests.length;
+    const err = await client.messages
+      .create({
+        model: "strict-1",
+        max_tokens: 50,
+        system: [{ type: "text", text: "cached", cache_control: { type: "ephemeral" } }],
+        messages: user("x"),
+      })
+      .catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.error?.error?.type).toBe("invalid_request_error");
+    expect(err.error?.error?.message).toContain("cache_control");
+    expect(mock.requests.length).toBe(before);
+    const ok = await client.messages.create({ model: "strict-1", max_tokens: 50, messages: user("plain") });
+    expect(ok.content[0]?.type).toBe("text");
   });
 
   test("backend errors come back as Anthropic errors with a mapped status", async () => {
