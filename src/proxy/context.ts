@@ -13,6 +13,7 @@ import { type ErrorSink, type ExchangeObserver, guarded } from "./observe.ts";
 import type { Reachability } from "./reachability.ts";
 import type { RouteDecision } from "./route.ts";
 import type { ScrubStep } from "./scrub-step.ts";
+import type { SendDeps } from "./send.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -109,4 +110,23 @@ export function createContext(
     },
   };
   return ctx;
+}
+
+/** What sendWithRetries needs, from the proxy's deps (the config is read per request: reloads apply). */
+export function sendDeps(deps: ProxyDeps, overrides: Partial<SendDeps> = {}): SendDeps {
+  return {
+    fetch: deps.fetch,
+    reach: deps.reach,
+    random: deps.random,
+    retryMax: deps.config.retryMax,
+    readTimeoutMs: deps.config.readTimeoutMs,
+    ...overrides,
+  };
+}
+
+/** Shows the observers the body as it goes upstream (after scrubbing and translation). */
+export function announceRequest(ctx: RequestContext): void {
+  const { deps, ex } = ctx;
+  for (const o of deps.observers)
+    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));
 }

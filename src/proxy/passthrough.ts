@@ -1,9 +1,8 @@
 // Plain forwarding: the prepared request goes to one upstream as it is (path, query and
 // headers kept, keys handled by headers.ts) and the answer is relayed untouched.
 import type { UpstreamConfig } from "../config/types.ts";
-import type { RequestContext } from "./context.ts";
+import { announceRequest, type RequestContext, sendDeps } from "./context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
-import { guarded } from "./observe.ts";
 import { respond } from "./respond.ts";
 import { dropQueryKey, upstreamUrl } from "./route.ts";
 import { sendWithRetries } from "./send.ts";
@@ -31,16 +30,9 @@ export async function passthrough(ctx: RequestContext, upstream: UpstreamConfig)
   // Restoring pseudonyms needs the answer's plain bytes.
   if (ctx.restorer) headers.set("accept-encoding", "identity");
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  for (const o of deps.observers)
-    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));
+  announceRequest(ctx);
   const result = await sendWithRetries(
-    {
-      fetch: deps.fetch,
-      reach: deps.reach,
-      random: deps.random,
-      retryMax: deps.config.retryMax,
-      readTimeoutMs: deps.config.readTimeoutMs,
-    },
+    sendDeps(deps),
     { url: target, method: req.method, headers, body: hasBody ? ctx.body : null },
     { name: upstream.name, baseUrl: upstream.baseUrl, host: hostOf(upstream.baseUrl) },
     req.signal,

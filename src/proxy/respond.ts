@@ -142,3 +142,21 @@ export function respond(
   }
   return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
 }
+
+const encoder = new TextEncoder();
+
+/** An answer sluice composes itself (translated, counted locally, merged), observed like any other. */
+export function respondJson(
+  ctx: RequestContext,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+) {
+  return respond(ctx, {
+    status,
+    headers: new Headers({ "content-type": "application/json", ...extra }),
+    body: new Response(encoder.encode(JSON.stringify(body))).body,
+    abort: () => {},
+    release: () => {},
+  });
+}

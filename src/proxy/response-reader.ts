@@ -2,8 +2,8 @@
 // SSE events decoded as they pass, or one JSON body parsed at the end. Compressed bodies are
 // kept (up to the cap) and decompressed once at the end, so the client path never waits on
 // it. Past the cap the reader stops looking; the client still gets every byte.
-import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from "node:zlib";
 import { SseDecoder } from "../sse/parse.ts";
+import { decompress, isPlain } from "./decompress.ts";
 import type { ResponseConsumer } from "./observe.ts";
 
 export interface ReaderOptions {
@@ -18,21 +18,8 @@ export interface ResponseReader {
   end(): void;
 }
 
-function decompress(encoding: string, bytes: Uint8Array): Uint8Array | undefined {
-  try {
-    if (encoding === "gzip" || encoding === "x-gzip") return gunzipSync(bytes);
-    if (encoding === "br") return brotliDecompressSync(bytes);
-    if (encoding === "deflate") return inflateSync(bytes);
-    if (encoding === "zstd") return zstdDecompressSync(bytes);
-  } catch {
-    // A body cut mid-stream does not decompress; consumers then see nothing.
-  }
-  return undefined;
-}
-
 export function createResponseReader(consumer: ResponseConsumer, opts: ReaderOptions): ResponseReader {
-  const encoding = opts.contentEncoding?.trim().toLowerCase();
-  const compressed = encoding !== undefined && encoding !== "" && encoding !== "identity";
+  const compressed = !isPlain(opts.contentEncoding);
   const sse = opts.contentType?.includes("text/event-stream") === true;
   const json = opts.contentType?.includes("json") === true;
   const decoder = sse && !compressed ? new SseDecoder() : undefined;
@@ -74,7 +61,8 @@ export function createResponseReader(consumer: ResponseConsumer, opts: ReaderOpt
         for (const ev of decoder.finish()) consumer.event?.(ev);
       } else if (!overflow && kept.length > 0) {
         const whole = kept.length === 1 ? kept[0]! : Buffer.concat(kept);
-        const bytes = compressed ? decompress(encoding!, whole) : whole;
+        // A body cut mid-stream does not decompress; consumers then see nothing.
+        const bytes = compressed ? decompress(opts.contentEncoding!, whole, 4 * opts.maxBytes) : whole;
         if (bytes) emitWhole(bytes);
       }
       consumer.end?.();

@@ -1,12 +1,12 @@
 // Secret scrubbing on the request path: decompresses the body under a cap, replaces secrets
 // in JSON string values (or plain text), and arranges for pseudonyms in the answer to be put
 // back. Refuses (413 / 415) rather than ever forwarding an unscrubbed body silently.
-import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from "node:zlib";
 import type { Config } from "../config/types.ts";
 import { type ProxyError, proxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { createScrubber, type Scrubber } from "../scrub/scrub.ts";
 import type { RequestContext } from "./context.ts";
+import { canDecompress, decompress, isPlain } from "./decompress.ts";
 
 export interface ScrubStep {
   /** Scrubs ctx's body in place; sets ctx.restore when the answer needs restoring. */
@@ -15,13 +15,6 @@ export interface ScrubStep {
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-const DECOMPRESS: Record<string, (b: Uint8Array, o: { maxOutputLength: number }) => Uint8Array> = {
-  gzip: gunzipSync,
-  "x-gzip": gunzipSync,
-  deflate: inflateSync,
-  br: brotliDecompressSync,
-  zstd: zstdDecompressSync,
-};
 const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|x-ndjson|[\w.+-]+\+json)|text\/)/i;
 
 export function hmacKeyBytes(hex: string): Uint8Array {
@@ -64,18 +57,18 @@ export function createScrubStep(config: Config, log: Logger): ScrubStep | undefi
         }
         return proxyError("payload_too_large", `body exceeds ${maxBodyBytes} bytes, the most sluice scrubs`);
       }
-      const encoding = ctx.req.headers.get("content-encoding")?.trim().toLowerCase();
-      if (encoding && encoding !== "identity") {
-        const inflate = DECOMPRESS[encoding];
-        if (!inflate) return proxyError("unsupported_media_type", `cannot scrub a ${encoding}-encoded body`);
-        try {
-          body = inflate(body, { maxOutputLength: maxBodyBytes });
-        } catch {
+      const encoding = ctx.req.headers.get("content-encoding");
+      if (!isPlain(encoding) && encoding !== null) {
+        if (!canDecompress(encoding))
+          return proxyError("unsupported_media_type", `cannot scrub a ${encoding}-encoded body`);
+        const plain = decompress(encoding, body, maxBodyBytes);
+        if (!plain) {
           return proxyError(
             "unsupported_media_type",
             `the ${encoding} body is corrupt or inflates past ${maxBodyBytes} bytes`,
           );
         }
+        body = plain;
         ctx.contentEncoding = null;
       }
       const type = ctx.req.headers.get("content-type") ?? "application/json";

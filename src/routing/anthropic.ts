@@ -5,7 +5,7 @@
 import { proxyError } from "../errors.ts";
 import type { RequestContext } from "../proxy/context.ts";
 import { passthrough } from "../proxy/passthrough.ts";
-import { respond } from "../proxy/respond.ts";
+import { respondJson } from "../proxy/respond.ts";
 import { validateCountTokensRequest, validateMessagesRequest } from "../translate/anthropic-types.ts";
 import { estimateInputTokens } from "../translate/estimate.ts";
 import { asUpstream, type Router } from "./providers.ts";
@@ -36,14 +36,14 @@ export async function routeAnthropic(ctx: RequestContext, router: Router): Promi
     return passthrough(ctx, asUpstream(match.provider));
   }
   if (counting) {
-    const body = encoder.encode(JSON.stringify({ input_tokens: estimateInputTokens(valid.value) }));
-    return respond(ctx, {
-      status: 200,
-      headers: new Headers({ "content-type": "application/json", "x-sluice-provider": match.provider.name }),
-      body: new Response(body).body,
-      abort: () => {},
-      release: () => {},
-    });
+    return respondJson(
+      ctx,
+      200,
+      { input_tokens: estimateInputTokens(valid.value) },
+      {
+        "x-sluice-provider": match.provider.name,
+      },
+    );
   }
   const messages = validateMessagesRequest(json);
   return messages.ok ? forwardTranslated(ctx, messages.value, match) : undefined;

@@ -1,9 +1,9 @@
 // GET /v1/models for Anthropic clients: Anthropic's own list plus the model names the
 // [[routes]] table accepts literally, so Claude Code's model picker can offer them. When
 // Anthropic cannot be asked (no key, offline) the routed names alone are listed.
-import type { RequestContext } from "../proxy/context.ts";
+import { type RequestContext, sendDeps } from "../proxy/context.ts";
 import { upstreamRequestHeaders } from "../proxy/headers.ts";
-import { respond } from "../proxy/respond.ts";
+import { respondJson } from "../proxy/respond.ts";
 import { dropQueryKey, upstreamUrl } from "../proxy/route.ts";
 import { sendWithRetries } from "../proxy/send.ts";
 import type { Router } from "./providers.ts";
@@ -24,7 +24,7 @@ export async function listModels(ctx: RequestContext, router: Router): Promise<R
     via: deps.via,
   });
   const result = await sendWithRetries(
-    { ...deps, retryMax: 0, readTimeoutMs: Math.min(deps.config.readTimeoutMs, 10_000) },
+    sendDeps(deps, { retryMax: 0, readTimeoutMs: Math.min(deps.config.readTimeoutMs, 10_000) }),
     {
       url: upstreamUrl(upstream.baseUrl, ctx.path + dropQueryKey(ctx.query)),
       method: "GET",
@@ -55,17 +55,10 @@ export async function listModels(ctx: RequestContext, router: Router): Promise<R
       created_at: "2025-01-01T00:00:00Z",
     });
   }
-  const body = JSON.stringify({
+  return respondJson(ctx, 200, {
     data,
     has_more: false,
     first_id: data[0]?.id ?? null,
     last_id: data.at(-1)?.id ?? null,
-  });
-  return respond(ctx, {
-    status: 200,
-    headers: new Headers({ "content-type": "application/json" }),
-    body: new Response(body).body,
-    abort: () => {},
-    release: () => {},
   });
 }

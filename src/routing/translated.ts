@@ -3,8 +3,8 @@
 // (src/translate); this file owns the I/O: provider headers, retries, error mapping, and the
 // stream transform that turns Chat chunks into Anthropic events as they arrive.
 import { proxyError } from "../errors.ts";
-import type { RequestContext } from "../proxy/context.ts";
-import { respond } from "../proxy/respond.ts";
+import { announceRequest, type RequestContext, sendDeps } from "../proxy/context.ts";
+import { respond, respondJson } from "../proxy/respond.ts";
 import { sendWithRetries } from "../proxy/send.ts";
 import { SseDecoder } from "../sse/parse.ts";
 import type { MessagesRequest, MessagesStreamEvent } from "../translate/anthropic-types.ts";
@@ -37,7 +37,7 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
   ex.dropped = translated.dropped;
   const body = encoder.encode(JSON.stringify(translated.body));
   ctx.setBody(body, translated.body);
-  for (const o of deps.observers) o.onRequest?.(ex, body);
+  announceRequest(ctx);
 
   const headers = new Headers({
     "content-type": "application/json",
@@ -48,13 +48,7 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
   if (provider.apiKey) headers.set("authorization", `Bearer ${provider.apiKey}`);
   const url = chatCompletionsUrl(provider.baseUrl);
   const result = await sendWithRetries(
-    {
-      fetch: deps.fetch,
-      reach: deps.reach,
-      random: deps.random,
-      retryMax: deps.config.retryMax,
-      readTimeoutMs: deps.config.readTimeoutMs,
-    },
+    sendDeps(deps),
     { url, method: "POST", headers, body },
     { name: provider.name, baseUrl: provider.baseUrl, host: new URL(url).host },
     req.signal,
@@ -123,17 +117,10 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
   });
 }
 
-/** A translated JSON answer, observed like any other (usage, metrics, telemetry). */
+/** A translated JSON answer (message or error), observed like any other. */
 function finishWithJson(ctx: RequestContext, status: number, body: unknown, extra: Record<string, string>) {
-  const bytes = encoder.encode(JSON.stringify(body));
   if (status >= 400) ctx.ex.error = (body as { error?: { message?: string } }).error?.message;
-  return respond(ctx, {
-    status,
-    headers: new Headers({ "content-type": "application/json", ...extra }),
-    body: new Response(bytes).body,
-    abort: () => {},
-    release: () => {},
-  });
+  return respondJson(ctx, status, body, extra);
 }
 
 async function readCapped(res: Response): Promise<string> {
