@@ -6,7 +6,11 @@ import { proxyError } from "../errors.ts";
 import type { RequestContext } from "../proxy/context.ts";
 import { passthrough } from "../proxy/passthrough.ts";
 import { respondJson } from "../proxy/respond.ts";
-import { validateCountTokensRequest, validateMessagesRequest } from "../translate/anthropic-types.ts";
+import {
+  type MessagesRequest,
+  validateCountTokensRequest,
+  validateMessagesRequest,
+} from "../translate/anthropic-types.ts";
 import { estimateInputTokens } from "../translate/estimate.ts";
 import { asUpstream, type Router } from "./providers.ts";
 import { forwardTranslated } from "./translated.ts";
@@ -22,7 +26,7 @@ export async function routeAnthropic(ctx: RequestContext, router: Router): Promi
   if (!valid.ok)
     return ctx.fail(proxyError("bad_request", `invalid request: ${valid.issues.slice(0, 10).join("; ")}`));
   const match = router.match(valid.value.model);
-  ctx.ex.requestModel = valid.value.model;
+  ex.requestModel = valid.value.model;
   if (!match) return undefined;
 
   ex.routedTo = match.provider.name;
@@ -45,6 +49,6 @@ export async function routeAnthropic(ctx: RequestContext, router: Router): Promi
       },
     );
   }
-  const messages = validateMessagesRequest(json);
-  return messages.ok ? forwardTranslated(ctx, messages.value, match) : undefined;
+  // Not counting, so `valid` is validateMessagesRequest's verdict on this very body.
+  return forwardTranslated(ctx, valid.value as MessagesRequest, match);
 }
