@@ -9,7 +9,7 @@ import { createAdmin } from "./admin/metrics-routes.ts";
 import type { Config } from "./config/types.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics/hub.ts";
-import { createPricing } from "./metrics/pricing.ts";
+import { createPricing, type Pricing } from "./metrics/pricing.ts";
 import { createKeyGate } from "./proxy/auth.ts";
 import type { Exchange } from "./proxy/exchange.ts";
 import { forward, type ProxyDeps } from "./proxy/forward.ts";
@@ -80,7 +80,12 @@ export function createApp(deps: AppDeps): SluiceApp {
   let draining = false;
   const reach = deps.reach ?? createReachability({ connectTimeoutMs: deps.config.connectTimeoutMs });
   const metrics = deps.metrics ?? createMetrics();
-  const pricing = createPricing(pricingOverrides(deps.config));
+  // One live view of the price table for the proxy and Langfuse alike; a reload swaps the table.
+  let prices = createPricing(pricingOverrides(deps.config));
+  const pricing: Pricing = {
+    lookup: (model) => prices.lookup(model),
+    costFor: (model, usage) => prices.costFor(model, usage),
+  };
   // A no-op without Langfuse keys; when on, its queue numbers join /metrics.
   const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.log, { pricing });
   if (telemetry.observer) for (const m of telemetryMetrics(telemetry)) metrics.counters.register(m);
@@ -151,7 +156,7 @@ export function createApp(deps: AppDeps): SluiceApp {
       proxyDeps.config = config;
       proxyDeps.gate = createKeyGate(config.apiKeys);
       proxyDeps.router = createRouter(config);
-      proxyDeps.pricing = createPricing(pricingOverrides(config));
+      prices = createPricing(pricingOverrides(config));
       if (JSON.stringify(before.scrub) !== JSON.stringify(config.scrub))
         proxyDeps.scrub = createScrubStep(config, deps.log);
       healthDeps.config = config;
