@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
-import { type Browser, hasChromium, launchChromium, NO_CHROMIUM } from "../helpers/browser.ts";
+import { type Browser, hasChromium, launchChromium, live, NO_CHROMIUM, until } from "../helpers/browser.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { sendTraffic } from "../helpers/traffic.ts";
 
@@ -58,8 +58,6 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
     return { page, errors };
   }
 
-  const live = (page: Page) =>
-    page.waitForFunction(() => document.getElementById("conn")?.textContent === "live");
   const text = (page: Page, id: string) => page.$eval(`#${id}`, (el) => el.textContent ?? "");
 
   test(
@@ -69,13 +67,18 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
       await live(page);
       expect(await text(page, "k-rps-sub")).toBe("0 total");
       const traffic = sendTraffic({ url: sluice.url, keys: KEYS, durationMs: 14_000, concurrency: 5 });
-      await page.waitForFunction(() => document.getElementById("k-rps-sub")?.textContent !== "0 total");
+      await until(
+        page,
+        "traffic counted",
+        () => document.getElementById("k-rps-sub")?.textContent !== "0 total",
+      );
       const early = await text(page, "k-rps-sub");
       const sent = await traffic;
-      await page.waitForFunction(
+      await until(
+        page,
+        "every request counted",
         (n) => document.getElementById("k-rps-sub")?.textContent === `${n.toLocaleString("en-US")} total`,
         sent,
-        { timeout: 5000 },
       );
       expect(await text(page, "k-rps-sub")).not.toBe(early);
       expect(await page.$$eval("#t-recent tr", (rows) => rows.length)).toBe(50);
@@ -113,7 +116,11 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
       }).then((r) => r.arrayBuffer()),
     );
     await Promise.all(failing);
-    await page.waitForFunction(() => document.getElementById("alert")?.classList.contains("on"));
+    await until(
+      page,
+      "the alert banner",
+      () => document.getElementById("alert")?.classList.contains("on") === true,
+    );
     expect(await text(page, "alert")).toStartWith("High error rate:");
     await page.screenshot({ path: join(OUTPUT, "dashboard-alert.png") });
     await page.close();
@@ -125,13 +132,20 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
     await live(page);
     const port = sluice.app.admin.server!.port;
     sluice.app.admin.server!.stop(true);
-    await page.waitForFunction(() =>
-      document.getElementById("conn")?.textContent?.startsWith("reconnecting"),
+    await until(
+      page,
+      "the page to see the drop",
+      () => document.getElementById("conn")?.textContent?.startsWith("reconnecting") === true,
     );
     sluice.app.admin.listen({ hostname: "127.0.0.1", port, idleTimeout: 0 });
     const before = await text(page, "updated");
     await live(page);
-    await page.waitForFunction((b) => document.getElementById("updated")?.textContent !== b, before);
+    await until(
+      page,
+      "a fresh snapshot",
+      (b) => document.getElementById("updated")?.textContent !== b,
+      before,
+    );
     await page.close();
     // The browser reports the refused reconnect attempts; nothing else may fail.
     expect(
