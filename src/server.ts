@@ -34,6 +34,13 @@ export async function ensureCerts(config: Config, log: Logger): Promise<string |
   return undefined;
 }
 
+/**
+ * Elysia's listen() turns SO_REUSEPORT on and Bun's development mode on (unless NODE_ENV is
+ * production). sluice wants neither: a second instance on a taken port must fail loudly instead
+ * of silently sharing it, and an unexpected error must never become a page with a stack trace.
+ */
+const LISTEN_DEFAULTS = { reusePort: false, development: false } as const;
+
 const hostForUrl = (host: string) => {
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return h.includes(":") ? `[${h}]` : h;
@@ -45,6 +52,7 @@ export async function startServer(config: Config, deps: Omit<AppDeps, "config">)
     ? { cert: await Bun.file(config.tlsCert).text(), key: await Bun.file(config.tlsKey).text() }
     : undefined;
   app.main.listen({
+    ...LISTEN_DEFAULTS,
     hostname: config.host,
     port: config.port,
     ...(tls ? { tls } : {}),
@@ -57,7 +65,12 @@ export async function startServer(config: Config, deps: Omit<AppDeps, "config">)
   const url = `${tls ? "https" : "http"}://${hostForUrl(config.host)}:${main.port}`;
   let adminUrl: string | undefined;
   if (config.dashboardPort > 0) {
-    app.admin.listen({ hostname: config.dashboardHost, port: config.dashboardPort, idleTimeout: 0 });
+    app.admin.listen({
+      ...LISTEN_DEFAULTS,
+      hostname: config.dashboardHost,
+      port: config.dashboardPort,
+      idleTimeout: 0,
+    });
     adminUrl = `http://${hostForUrl(config.dashboardHost)}:${app.admin.server!.port}`;
   }
 

@@ -81,4 +81,16 @@ describe("sluice CLI", () => {
     expect((await r.json()).status).toBe("ok");
     expect(await p.stop()).toBe(0);
   });
+
+  test("a second sluice on a taken port refuses to start instead of sharing it", async () => {
+    const dir = tempDir("taken");
+    const port = await freePort();
+    const args = ["serve", "--host", "127.0.0.1", "--port", String(port), "--dashboard-port", "0"];
+    const first = spawnBin(args, { cwd: dir });
+    await first.waitForOutput(/sluice listening/);
+    const second = run(args, {}, dir);
+    expect(second.code).toBe(1);
+    expect(second.out + second.err).toContain(`port ${port} in use`);
+    expect(await first.stop()).toBe(0);
+  });
 });
