@@ -12,11 +12,18 @@ export function requireBinary(): void {
   if (!Bun.file(BIN).size) throw new Error(`${BIN} is missing: run "make build" (make test does it)`);
 }
 
+const handedOut = new Set<number>();
+
+/** A port nothing listens on now and that this test process has not handed out before. */
 export async function freePort(): Promise<number> {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = s.port!;
-  await s.stop(true);
-  return port;
+  for (;;) {
+    const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const port = s.port!;
+    await s.stop(true);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `sluice-${prefix}-`));
