@@ -9,7 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { busyShare, describeMachine, gitDescribe, withFetchLimit } from "./lib/machine.ts";
 import { answers, freePort, spawnService, waitUntil } from "./lib/procs.ts";
-import { type BenchResults, renderResults, type TargetRun, verdicts } from "./lib/report.ts";
+import {
+  type BenchResults,
+  type MicroRun,
+  microVerdicts,
+  renderResults,
+  type TargetRun,
+  verdicts,
+} from "./lib/report.ts";
 import { FAKE_KEY } from "./lib/request.ts";
 import {
   type BenchEnv,
@@ -184,6 +191,22 @@ try {
   say("start-up times");
   const starts = [await startup(env, "http", QUICK ? 3 : 10), await startup(env, "tls", QUICK ? 3 : 10)];
 
+  const micro: MicroRun[] = [];
+  for (const [id, title, script] of [
+    ["scrub", "Secret scrubbing and restore (issue 5)", "bench/scrub.bench.ts"],
+    ["metrics", "Metrics recording on the request path (issue 3)", "bench/metrics-overhead.bench.ts"],
+  ] as const) {
+    say(title);
+    const run = Bun.spawnSync([process.execPath, join(ROOT, script)], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const output =
+      run.stdout.toString() + (run.exitCode === 0 ? "" : `\n(exit ${run.exitCode}) ${run.stderr}`);
+    micro.push({ id, title, command: `bun ${script}`, output });
+  }
+
   const versions = [
     `sluice: ${text([sluice, "--version"])} (${sluice.replace(`${ROOT}/`, "")}, source ${gitDescribe(ROOT) || "unknown"})`,
     ...(nginx.ok
@@ -211,12 +234,15 @@ try {
     runs,
     many,
     startup: starts,
+    micro,
     notes,
   };
   writeFileSync(join(import.meta.dir, "RESULTS.md"), renderResults(results));
   mkdirSync(join(import.meta.dir, "output"), { recursive: true });
   writeFileSync(join(import.meta.dir, "output", "results.json"), JSON.stringify(results, null, 2));
-  process.stdout.write(`${verdicts(results).join("\n")}\nwrote bench/RESULTS.md\n`);
+  process.stdout.write(
+    `${[...verdicts(results), ...microVerdicts(results)].join("\n")}\nwrote bench/RESULTS.md\n`,
+  );
 } catch (err) {
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
