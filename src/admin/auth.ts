@@ -16,6 +16,8 @@ export interface AdminAuth {
   allowed(req: Request): boolean;
   /** True when `key` is the admin key. */
   isKey(key: string): boolean;
+  /** True when the request carries a key header, right or wrong (a cookie is not a key). */
+  presentsKey(req: Request): boolean;
   /** Set-Cookie values that log a browser in. */
   loginCookies(): string[];
   /** Set-Cookie values that log a browser out. */
@@ -51,6 +53,7 @@ export function createAdminAuth(opts: AdminAuthOptions): AdminAuth {
       return ok;
     },
     isKey: (key) => sameSecret(key, opts.key),
+    presentsKey: (req) => presentedKeys(req.headers, "").length > 0,
     loginCookies: () => COOKIE_PATHS.map((p) => `${COOKIE_NAME}=${token}; ${attrs(p, SESSION_SECONDS)}`),
     logoutCookies: () => COOKIE_PATHS.map((p) => `${COOKIE_NAME}=; ${attrs(p, 0)}`),
   };
@@ -89,5 +92,18 @@ export function denied(req: Request): Response {
       status: 401,
       headers: { "www-authenticate": 'Bearer realm="sluice admin"', "cache-control": "no-store" },
     },
+  );
+}
+
+/** The answer to a key sent from an address that guessed wrong too often (its key is not checked). */
+export function tooManyGuesses(retryAfterSec: number): Response {
+  return Response.json(
+    {
+      error: {
+        type: "rate_limit_error",
+        message: `too many wrong admin keys from this address; try again in ${retryAfterSec} s (until then even the right key is refused)`,
+      },
+    },
+    { status: 429, headers: { "retry-after": String(retryAfterSec), "cache-control": "no-store" } },
   );
 }

@@ -1,11 +1,13 @@
 // The browser's way in on the main port: GET /dashboard/login shows a one-field form, POST
 // checks the admin key and sets the session cookie, POST /dashboard/logout clears it. Promises:
 // the key is read from a small form body only (never the URL), a cross-site POST is refused,
-// and a wrong key gets the form back with a 401 and nothing else.
+// a wrong key gets the form back with a 401 and nothing else and counts against the client's
+// address, and an address over its limit gets a 429 before its key is read.
 import { Elysia } from "elysia";
 import type { AdminAuth } from "./auth.ts";
 import { csp, ICON_LINK, pageHeaders } from "./dashboard-page.ts";
 import { DASHBOARD_CSS } from "./dashboard-style.ts";
+import { clientAddress, type LoginLimit } from "./login-limit.ts";
 
 const MAX_FORM_BYTES = 4096;
 
@@ -26,11 +28,18 @@ ${error ? `<div class="err" role="alert">${error}</div>` : ""}
 </form></div></body></html>`;
 }
 
-const page = (status: number, error?: string, cookies: string[] = []) => {
+const page = (status: number, error?: string, extra: Record<string, string> = {}) => {
   const headers = new Headers(pageHeaders({ html: "", csp: CSP }));
-  for (const c of cookies) headers.append("set-cookie", c);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   return new Response(loginPage(error), { status, headers });
 };
+
+const locked = (retryAfterSec: number) =>
+  page(
+    429,
+    `Too many wrong keys from this address; try again in ${retryAfterSec} s. Until then even the right key is refused.`,
+    { "retry-after": String(retryAfterSec) },
+  );
 
 const redirect = (to: string, cookies: string[]) => {
   const headers = new Headers({ location: to, "cache-control": "no-store" });
@@ -75,19 +84,26 @@ async function readForm(req: Request): Promise<URLSearchParams | undefined> {
   return new URLSearchParams(new TextDecoder().decode(Buffer.concat(chunks)));
 }
 
-export function loginRoutes(auth: AdminAuth): Elysia {
+export function loginRoutes(auth: AdminAuth, limit: LoginLimit): Elysia {
   const app = new Elysia()
     .get("/dashboard/login", ({ request }) =>
       auth.allowed(request) ? redirect("/dashboard", []) : page(200),
     )
     .post(
       "/dashboard/login",
-      async ({ request }) => {
+      async ({ request, server }) => {
         if (crossSite(request)) return page(403, "Cross-site login refused.");
+        const address = clientAddress(server, request);
+        const wait = limit.check(address);
+        if (wait > 0) return locked(wait);
         const form = await readForm(request);
         if (!form) return page(413, "That is too long to be an admin key.");
         const key = form.get("key") ?? "";
-        if (key === "" || !auth.isKey(key)) return page(401, "Wrong admin key.");
+        if (key === "" || !auth.isKey(key)) {
+          limit.fail(address);
+          return page(401, "Wrong admin key.");
+        }
+        limit.succeed(address);
         return redirect("/dashboard", auth.loginCookies());
       },
       { parse: "none" },

@@ -1,13 +1,15 @@
 // The operator's routes: GET /dashboard, /metrics (JSON), /metrics/stream (SSE, about every
 // second) and /metrics/prometheus. Mounted without a key on the admin listener and, behind the
-// admin key, on the main port. Promises: streams stop as soon as the client leaves, and nothing
-// here ever shows request or response content.
+// admin key, on the main port. Promises: streams stop as soon as the client leaves, nothing
+// here ever shows request or response content, and on the main port wrong keys count against
+// the client's address (login-limit.ts) while the admin listener counts nothing.
 import { Elysia, sse } from "elysia";
 import type { Metrics } from "../metrics/hub.ts";
-import { type AdminAuth, denied } from "./auth.ts";
+import { type AdminAuth, denied, tooManyGuesses } from "./auth.ts";
 import type { DashboardConfig } from "./dashboard-client.ts";
 import { DEFAULT_DASHBOARD_CONFIG, dashboardPage, pageHeaders } from "./dashboard-page.ts";
 import { loginRoutes } from "./login.ts";
+import { clientAddress, createLoginLimit, type LoginLimit } from "./login-limit.ts";
 
 export interface AdminDeps {
   metrics: Metrics;
@@ -40,6 +42,31 @@ export function recentParam(url: string, fallback: number, max: number): number 
   return Number.isInteger(n) ? Math.min(Math.max(n, 0), max) : fallback;
 }
 
+interface GuardContext {
+  request: Request;
+  server: { requestIP(req: Request): { address: string } | null } | null;
+}
+
+/**
+ * The main port's check before every admin route: a key header from an address over its limit
+ * gets 429 before the key is looked at; otherwise the key or a session cookie lets it in, and a
+ * wrong key header counts against the address. A cookie alone is never counted: it is not the
+ * key, and after a restart every browser sends a stale one.
+ */
+function keyGuard(auth: AdminAuth, limit: LoginLimit) {
+  return ({ request, server }: GuardContext) => {
+    const address = clientAddress(server, request);
+    const guess = auth.presentsKey(request);
+    if (guess) {
+      const wait = limit.check(address);
+      if (wait > 0) return tooManyGuesses(wait);
+    }
+    if (auth.allowed(request)) return undefined;
+    if (guess) limit.fail(address);
+    return denied(request);
+  };
+}
+
 /** Resolves after `ms`, or at once when the signal aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -67,6 +94,13 @@ export function createAdmin(deps: AdminDeps): Admin {
     type: "gauge",
     read: () => open,
   });
+  const limit = createLoginLimit();
+  deps.metrics.counters.register({
+    name: "admin_logins_refused_total",
+    help: "Admin key attempts refused on the main port because their address guessed wrong too often.",
+    type: "counter",
+    read: () => limit.refused(),
+  });
 
   async function* stream(request: Request) {
     const recent = recentParam(request.url, STREAM_RECENT, maxRecent);
@@ -85,12 +119,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   }
 
   function routes(auth?: AdminAuth): Elysia {
-    const guard = auth
-      ? {
-          beforeHandle: ({ request }: { request: Request }) =>
-            auth.allowed(request) ? undefined : denied(request),
-        }
-      : {};
+    const guard = auth ? { beforeHandle: keyGuard(auth, limit) } : {};
     const page = auth ? logoutPage : plainPage;
     const app = new Elysia()
       .get("/dashboard", () => new Response(page.html, { headers: pageHeaders(page) }), guard)
@@ -119,7 +148,7 @@ export function createAdmin(deps: AdminDeps): Admin {
           }),
         guard,
       );
-    if (auth) return app.use(loginRoutes(auth)) as unknown as Elysia;
+    if (auth) return app.use(loginRoutes(auth, limit)) as unknown as Elysia;
     // The admin listener's root is the dashboard (on the main port "/" is a proxied path).
     return app.get(
       "/",

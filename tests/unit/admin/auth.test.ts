@@ -1,6 +1,12 @@
 // The admin key: accepted as a header or a session cookie that never contains the key.
 import { expect, test } from "bun:test";
-import { COOKIE_NAME, cookieValues, createAdminAuth, denied } from "../../../src/admin/auth.ts";
+import {
+  COOKIE_NAME,
+  cookieValues,
+  createAdminAuth,
+  denied,
+  tooManyGuesses,
+} from "../../../src/admin/auth.ts";
 
 const KEY = "admin-key-0123456789";
 const req = (headers: Record<string, string>, path = "/metrics") =>
@@ -66,4 +72,23 @@ test("a browser asking for the dashboard is sent to the login form; anything els
   expect(api.status).toBe(401);
   expect(api.headers.get("www-authenticate")).toContain("Bearer");
   expect((await api.json()).error.type).toBe("authentication_error");
+});
+
+test("any key header is a guess, right or wrong; a cookie or no credential is not", () => {
+  const auth = createAdminAuth({ key: KEY, secure: false });
+  expect(auth.presentsKey(req({ authorization: "Bearer wrong" }))).toBe(true);
+  expect(auth.presentsKey(req({ "x-api-key": KEY }))).toBe(true);
+  expect(auth.presentsKey(req({ cookie: `${COOKIE_NAME}=whatever` }))).toBe(false);
+  expect(auth.presentsKey(req({}))).toBe(false);
+});
+
+test("too many guesses get 429 in the JSON error format with retry-after in seconds", async () => {
+  const r = tooManyGuesses(42);
+  expect(r.status).toBe(429);
+  expect(r.headers.get("retry-after")).toBe("42");
+  expect(r.headers.get("cache-control")).toBe("no-store");
+  const body = await r.json();
+  expect(body.error.type).toBe("rate_limit_error");
+  expect(body.error.message).toContain("try again in 42 s");
+  expect(body.error.message).toContain("even the right key is refused");
 });
