@@ -24,6 +24,8 @@ export const providerSchema = v.strictObject({
   drop_params: v.optional(v.array(nonEmpty)),
   strict: v.optional(v.boolean()),
   max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** Inline `<think>` reasoning: "auto" (a leading section), "open" (the answer starts inside one), "off". */
+  think_tags: v.optional(v.picklist(["auto", "open", "off"] as const, "must be auto, open or off")),
 });
 export type ProviderInput = v.InferOutput<typeof providerSchema>;
 

@@ -60,6 +60,7 @@ export function resolveProviders(config: Config): Record<string, Provider> {
       format,
       baseUrl: p.base_url ?? base?.baseUrl ?? "",
       ...(p.max_tokens !== undefined ? { maxTokensCap: p.max_tokens } : {}),
+      ...(p.think_tags !== undefined ? { thinkTags: p.think_tags } : {}),
     };
     out[name] = {
       name,

@@ -79,6 +79,7 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
     const message = fromChatResponse(json, {
       requestModel: request.model,
       stopSequences: request.stop_sequences ?? [],
+      thinkTags: provider.preset.thinkTags,
     });
     return finishWithJson(ctx, 200, message, extra);
   }
@@ -87,6 +88,7 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
     model: request.model,
     inputTokensHint: estimateInputTokens(request),
     stopSequences: request.stop_sequences ?? [],
+    thinkTags: provider.preset.thinkTags,
   });
   const decoder = new SseDecoder();
   const translate = (events: MessagesStreamEvent[], out: TransformStreamDefaultController<Uint8Array>) => {

@@ -1,6 +1,7 @@
 // Provider presets: the wire format, base URL and quirks of each backend sluice knows by name.
 // Promises: data only; a [providers.x] table starts from presets[preset] and overrides fields.
 import type { ReasoningEffort } from "./openai-types.ts";
+import type { ThinkTagMode } from "./think-tags.ts";
 
 /** How a backend takes Anthropic's `thinking` / `output_config.effort`. */
 export type ReasoningStyle =
@@ -43,6 +44,8 @@ export interface Preset {
   streamUsage?: boolean;
   /** Accepts response_format {type: "json_schema"} (Anthropic's output_config.format). */
   jsonSchema?: boolean;
+  /** How a leading `<think>` section of the answer is read (see think-tags.ts). Default "auto". */
+  thinkTags?: ThinkTagMode;
 }
 
 const OPENAI_EFFORTS: readonly ReasoningEffort[] = [

@@ -1,10 +1,13 @@
 // Chat Completions response -> Anthropic Messages response (pure), plus the pieces the stream
 // translator shares: stop reasons, usage, tool input parsing and message ids.
 // Promises: every tool_use input is a JSON object; usage follows Anthropic's meaning
-// (input_tokens excludes cache reads and writes); reasoning becomes a thinking block.
+// (input_tokens excludes cache reads and writes); reasoning becomes a thinking block, whether
+// the backend sends it in its own field or as a leading `<think>` section of the content (never
+// both: with a reasoning field the content is taken as it is).
 import type { MessagesResponse, ResponseBlock, StopReason, Usage } from "./anthropic-types.ts";
 import { objectSuffix } from "./json-complete.ts";
 import type { ChatMessageIn, ChatResponse, ChatUsage } from "./openai-types.ts";
+import { splitThinkTags, type ThinkTagMode } from "./think-tags.ts";
 
 export type IdMaker = (prefix: "msg_" | "toolu_") => string;
 
@@ -23,6 +26,8 @@ export interface FromChatOptions {
   requestModel: string;
   /** The request's stop_sequences, to recognise one that a backend names (vLLM's stop_reason). */
   stopSequences?: readonly string[];
+  /** How a `<think>` section in the content is read (see think-tags.ts). Default "auto". */
+  thinkTags?: ThinkTagMode;
   newId?: IdMaker;
 }
 
@@ -105,9 +110,12 @@ export function fromChatResponse(res: ChatResponse, opts: FromChatOptions): Mess
   const choice = res.choices?.find((c) => (c.index ?? 0) === 0) ?? res.choices?.[0];
   const message = choice?.message ?? {};
   const content: ResponseBlock[] = [];
-  const thinking = reasoningText(message);
+  const reasoning = reasoningText(message);
+  const { thinking, text } =
+    reasoning !== ""
+      ? { thinking: reasoning, text: contentText(message.content) }
+      : splitThinkTags(contentText(message.content), opts.thinkTags);
   if (thinking !== "") content.push({ type: "thinking", thinking, signature: "" });
-  const text = contentText(message.content);
   if (text !== "") content.push({ type: "text", text });
   const refusal = typeof message.refusal === "string" ? message.refusal : "";
   if (refusal !== "") content.push({ type: "text", text: refusal });

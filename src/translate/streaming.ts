@@ -4,11 +4,14 @@
 // block open at a time (text, thinking and tool calls may arrive interleaved: a channel that
 // cannot open yet is buffered), every tool_use's streamed input is a JSON object by its
 // content_block_stop, then message_delta and message_stop; nothing after an error or the end.
+// A leading `<think>` section of the content streams as a thinking block (think-tags.ts) as it
+// arrives; once a reasoning field or a tool call has been seen, content is no longer read for tags.
 import type { MessagesStreamEvent, ResponseBlock, Usage } from "./anthropic-types.ts";
 import { mapChatError } from "./errors.ts";
 import { isObjectJson, objectSuffix } from "./json-complete.ts";
 import type { ChatChunk, ChatToolCallIn, ChatUsage } from "./openai-types.ts";
 import { contentText, type IdMaker, randomId, reasoningText, stopReasonFor, toUsage } from "./response.ts";
+import { type Segment, type ThinkTagMode, ThinkTagSplitter } from "./think-tags.ts";
 
 export interface StreamOptions {
   /** Model name shown to the client (the one it asked for). */
@@ -19,6 +22,8 @@ export interface StreamOptions {
   id?: string;
   /** The request's stop_sequences (see stopReasonFor). */
   stopSequences?: readonly string[];
+  /** How a `<think>` section in the content is read (see think-tags.ts). Default "auto". */
+  thinkTags?: ThinkTagMode;
   newId?: IdMaker;
 }
 
@@ -50,9 +55,11 @@ export class ChatToMessagesStream {
   private matched: string | number | undefined;
   private lastUsage: ChatUsage | undefined;
   private readonly newId: IdMaker;
+  private readonly tags: ThinkTagSplitter;
 
   constructor(private readonly opts: StreamOptions) {
     this.newId = opts.newId ?? randomId;
+    this.tags = new ThinkTagSplitter(opts.thinkTags);
   }
 
   /** Usage in Anthropic's terms, as far as known. */
@@ -72,10 +79,16 @@ export class ChatToMessagesStream {
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     const delta = choice?.delta;
     if (delta !== undefined && delta !== null) {
-      this.feedText("thinking", reasoningText(delta));
-      this.feedText("text", contentText(delta.content));
+      const reasoning = reasoningText(delta);
+      const calls = delta.tool_calls ?? [];
+      // Content is read for tags only until a reasoning field (such a backend does not also tag
+      // its content) or a tool call (what the splitter holds belongs before the call's block).
+      if (reasoning !== "") this.feedSegments(this.tags.end());
+      this.feedText("thinking", reasoning);
+      this.feedSegments(this.tags.push(contentText(delta.content)));
+      if (calls.length > 0) this.feedSegments(this.tags.end());
       this.feedText("text", typeof delta.refusal === "string" ? delta.refusal : "");
-      (delta.tool_calls ?? []).forEach((call, position) => {
+      calls.forEach((call, position) => {
         this.feedTool(call, position);
       });
       this.pump(out, false);
@@ -83,6 +96,7 @@ export class ChatToMessagesStream {
     if (typeof choice?.finish_reason === "string") {
       this.finishReason = choice.finish_reason;
       if (choice.stop_reason !== undefined && choice.stop_reason !== null) this.matched = choice.stop_reason;
+      this.feedSegments(this.tags.end());
       this.pump(out, true);
     }
     return out;
@@ -93,6 +107,7 @@ export class ChatToMessagesStream {
     if (this.done) return [];
     const out: MessagesStreamEvent[] = [];
     this.start(out);
+    this.feedSegments(this.tags.end());
     this.pump(out, true);
     const stop = stopReasonFor({
       finishReason: this.finishReason,
@@ -137,6 +152,10 @@ export class ChatToMessagesStream {
     if (text === "") return;
     this.buffers.set(channel, (this.buffers.get(channel) ?? "") + text);
     this.enqueue(channel);
+  }
+
+  private feedSegments(segments: Segment[]): void {
+    for (const s of segments) this.feedText(s.kind, s.text);
   }
 
   private feedTool(call: ChatToolCallIn, position: number): void {

@@ -12,6 +12,7 @@ import { startUpstream, type TestUpstream } from "../helpers/upstream.ts";
 
 let mock: MockServer;
 let limited: TestUpstream;
+let thinker: TestUpstream;
 let sluice: TestSluice;
 let client: Anthropic;
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
       { status: 429 },
     ),
   );
+  thinker = startUpstream((_req, seen) => thinkingBackend(JSON.parse(seen.body).stream === true));
   const file = join(tempDir("routes"), "sluice.toml");
   writeFileSync(
     file,
@@ -50,6 +52,23 @@ base_url = "${limited.url}/v1"
 [[routes]]
 match = "limited-*"
 provider = "limited"
+
+[providers.thinker]
+preset = "ollama"
+base_url = "${thinker.url}/v1"
+
+[providers.tagsoff]
+preset = "ollama"
+base_url = "${thinker.url}/v1"
+think_tags = "off"
+
+[[routes]]
+match = "thinker-*"
+provider = "thinker"
+
+[[routes]]
+match = "tagsoff-*"
+provider = "tagsoff"
 
 [providers.renamed]
 preset = "anthropic"
@@ -81,7 +100,28 @@ afterAll(async () => {
   await sluice.stop();
   await mock.stop();
   await limited.stop();
+  await thinker.stop();
 });
+
+const THOUGHT = "<think>plan</think>\n\nAnswer";
+
+/** A backend without a reasoning parser: the reasoning comes inline, tags split across chunks. */
+function thinkingBackend(stream: boolean): Response {
+  if (!stream) {
+    return Response.json({
+      choices: [{ index: 0, message: { role: "assistant", content: THOUGHT }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+    });
+  }
+  const pieces = ["<th", "ink>pl", "an</th", "ink>\n\nAns", "wer"];
+  const chunks = [
+    ...pieces.map((content) => ({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
+    { choices: [{ index: 0, delta: {}, finish_reason: "stop" }] },
+    { choices: [], usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } },
+  ];
+  const body = `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("")}data: [DONE]\n\n`;
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
 
 const last = () => mock.requests.at(-1)!;
 const user = (content: string) => [{ role: "user" as const, content }];
@@ -161,6 +201,28 @@ describe("routes to an OpenAI-compatible backend", () => {
     const sent = JSON.parse(last().body);
     expect(sent.messages.at(-1)).toMatchObject({ role: "tool", tool_call_id: (use as { id: string }).id });
     expect((second.content[0] as { text: string }).text).toContain("file says 42");
+  });
+
+  test("inline <think> reasoning arrives as a thinking block, streamed or not, unless think_tags is off", async () => {
+    const expected = [
+      { type: "thinking", thinking: "plan", signature: "" },
+      { type: "text", text: "Answer" },
+    ];
+    const plain = await client.messages.create({ model: "thinker-1", max_tokens: 50, messages: user("x") });
+    expect(plain.content).toMatchObject(expected);
+    expect(plain.usage.output_tokens).toBe(7);
+    const stream = client.messages.stream({ model: "thinker-1", max_tokens: 50, messages: user("x") });
+    const kinds: string[] = [];
+    stream.on("streamEvent", (e) => {
+      if (e.type === "content_block_start") kinds.push(e.content_block.type);
+    });
+    const streamed = await stream.finalMessage();
+    expect(kinds).toEqual(["thinking", "text"]);
+    expect(streamed.content).toMatchObject(expected);
+    expect(streamed.usage.output_tokens).toBe(7);
+    const off = await client.messages.create({ model: "tagsoff-1", max_tokens: 50, messages: user("x") });
+    expect(off.content).toHaveLength(1);
+    expect(off.content[0]).toMatchObject({ type: "text", text: THOUGHT });
   });
 
   test("what the backend cannot express is listed in x-sluice-dropped", async () => {

@@ -134,4 +134,20 @@ provider = "missing"
     expect(good.config.providers.local?.apiKey).toBe("ok");
     expect(good.config.routes[0]?.model).toBe("qwen2.5-coder:7b");
   });
+
+  test("a provider's think_tags is auto, open or off", () => {
+    const load = (value: string) =>
+      loadConfig({
+        configPath: "p.toml",
+        readFile: files({ "p.toml": `[providers.local]\npreset = "ollama"\nthink_tags = "${value}"\n` }),
+        env: {},
+      });
+    const good = load("open");
+    if (!good.ok) throw new Error(good.errors.join());
+    expect(good.config.providers.local?.think_tags).toBe("open");
+    const bad = load("maybe");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.errors.join()).toContain("providers.local.think_tags in p.toml: must be auto, open or off");
+  });
 });

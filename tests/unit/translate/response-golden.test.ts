@@ -1,11 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatResponse } from "../../../src/translate/openai-types.ts";
 import { fromChatResponse } from "../../../src/translate/response.ts";
+import type { ThinkTagMode } from "../../../src/translate/think-tags.ts";
 import { goldens, record, updating } from "./golden.ts";
 
 interface ResponseCase {
   requestModel: string;
   stopSequences: string[];
+  thinkTags?: ThinkTagMode;
   response: ChatResponse;
 }
 
@@ -14,8 +16,8 @@ describe("a Chat response becomes the expected Messages response", () => {
     test(`${golden.name}: ${golden.data.case}`, () => {
       let n = 0;
       const newId = (prefix: string) => `${prefix}golden${++n}`;
-      const { requestModel, stopSequences, response } = golden.data;
-      const actual = fromChatResponse(response, { requestModel, stopSequences, newId });
+      const { requestModel, stopSequences, thinkTags, response } = golden.data;
+      const actual = fromChatResponse(response, { requestModel, stopSequences, thinkTags, newId });
       if (updating) record(golden, actual);
       else expect(actual).toEqual(golden.data.expected as typeof actual);
     });
