@@ -132,7 +132,7 @@ export function respond(
     },
   });
   const restore = ctx.restorer
-    ? restoreTransform(ctx.restorer, ctx.route.api, answer.headers.get("content-type"))
+    ? restoreTransform(ctx.restorer, ctx.route.api, answer.headers.get("content-type"), ex.stream)
     : undefined;
   let body = transform ? stream.pipeThrough(transform) : stream;
   if (restore) {

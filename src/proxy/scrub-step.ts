@@ -93,14 +93,20 @@ export function createScrubStep(config: Config, log: Logger): ScrubStep | undefi
   };
 }
 
-/** The response transform that puts real values back, by content type; undefined = none. */
+/**
+ * The response transform that puts real values back, by content type; undefined = none.
+ * `streamed`: the request asked for a stream (Gemini's streamGenerateContent answers a JSON
+ * array over time without alt=sse, restored element by element rather than whole).
+ */
 export function restoreTransform(
   scrubber: Scrubber,
   api: "anthropic" | "openai" | "gemini",
   contentType: string | null,
+  streamed = false,
 ): TransformStream<Uint8Array, Uint8Array> | undefined {
   if (contentType?.includes("text/event-stream")) return scrubber.sseRestoreTransform(api);
   if (!contentType?.includes("json")) return undefined;
+  if (streamed && api === "gemini") return scrubber.jsonArrayRestoreTransform();
   // A JSON answer is restored whole: placeholders may sit anywhere in it.
   const parts: Uint8Array[] = [];
   return new TransformStream({

@@ -8,6 +8,7 @@
 //   back, even where no detector would see them (e.g. a password moved out of its URL).
 
 import { DETECTORS, type Detector } from "./detectors.ts";
+import { createJsonArrayRestoreTransform } from "./json-array-restore.ts";
 import { type JsonValue, mapContentStrings } from "./json-walk.ts";
 import { GRAMMAR, PLACEHOLDER_PREFIX, pseudonym, redactionMarker, Vault } from "./placeholder.ts";
 import {
@@ -66,6 +67,8 @@ export interface Scrubber {
   createStreamRestorer(options?: { json?: boolean }): StreamRestorer;
   /** Restores pseudonyms in an SSE response stream of the given API (pass-through in redact mode). */
   sseRestoreTransform(api: SseApi): TransformStream<Uint8Array, Uint8Array>;
+  /** Restores pseudonyms in Gemini's streamed JSON array (no alt=sse), element by element. */
+  jsonArrayRestoreTransform(): TransformStream<Uint8Array, Uint8Array>;
 }
 
 export const DETECTOR_IDS: readonly string[] = [...new Set(DETECTORS.map((d) => d.id))];
@@ -222,6 +225,10 @@ export function createScrubber(cfg: ScrubberConfig): Scrubber {
     sseRestoreTransform: (api) =>
       pseudonymize
         ? createSseRestoreTransform(api, restoreKit)
+        : new TransformStream<Uint8Array, Uint8Array>(),
+    jsonArrayRestoreTransform: () =>
+      pseudonymize
+        ? createJsonArrayRestoreTransform(restoreKit, (text) => restoreJsonBody(text, GRAMMAR, lookup))
         : new TransformStream<Uint8Array, Uint8Array>(),
   };
 }

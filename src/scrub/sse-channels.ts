@@ -18,9 +18,15 @@ export interface RestoreKit {
   stream(json: boolean): StreamRestorer;
 }
 
-/** Turns SSE events of one API into restored events; `finish` emits whatever is still held. */
+/** Turns SSE events of one API into restored events. */
 export interface EventRestorer {
+  /**
+   * What to send in place of `ev`: any events the restorer adds (held tails) first, then `ev`
+   * itself last (the same object when nothing changed, else a copy with new data only); or
+   * nothing when all of its text is held back.
+   */
   event(ev: SseEvent): SseEvent[];
+  /** Everything still held, as added events; the restorer may go on being used afterwards. */
   finish(): SseEvent[];
 }
 
