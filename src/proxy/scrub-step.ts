@@ -93,6 +93,9 @@ export function createScrubStep(config: Config, log: Logger): ScrubStep | undefi
   };
 }
 
+/** Largest JSON answer held to restore placeholders in it (inline images make answers big). */
+export const WHOLE_RESTORE_CAP = 32 * 1024 * 1024;
+
 /**
  * The response transform that puts real values back, by content type; undefined = none.
  * `streamed`: the request asked for a stream (Gemini's streamGenerateContent answers a JSON
@@ -103,17 +106,28 @@ export function restoreTransform(
   api: "anthropic" | "openai" | "gemini",
   contentType: string | null,
   streamed = false,
+  cap = WHOLE_RESTORE_CAP,
 ): TransformStream<Uint8Array, Uint8Array> | undefined {
   if (contentType?.includes("text/event-stream")) return scrubber.sseRestoreTransform(api);
   if (!contentType?.includes("json")) return undefined;
   if (streamed && api === "gemini") return scrubber.jsonArrayRestoreTransform();
-  // A JSON answer is restored whole: placeholders may sit anywhere in it.
+  // A JSON answer is restored whole: placeholders may sit anywhere in it. Up to a cap: beyond it
+  // the answer passes on as it came (placeholders, never secrets, reach the client), so one huge
+  // answer cannot hold unbounded memory.
   const parts: Uint8Array[] = [];
+  let held = 0;
+  let overflowed = false;
   return new TransformStream({
-    transform(chunk) {
+    transform(chunk, out) {
+      if (overflowed) return out.enqueue(chunk);
       parts.push(chunk);
+      held += chunk.byteLength;
+      if (held <= cap) return;
+      overflowed = true;
+      for (const p of parts.splice(0)) out.enqueue(p);
     },
     flush(out) {
+      if (overflowed) return;
       const text = decoder.decode(Buffer.concat(parts));
       out.enqueue(encoder.encode(scrubber.restoreJsonBody(text)));
     },
