@@ -33,6 +33,8 @@ export const routeSchema = v.strictObject({
   match: nonEmpty,
   provider: nonEmpty,
   model: v.optional(nonEmpty),
+  /** Largest max_tokens sent for this route's model (lower than the provider's cap, for a small model). */
+  max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 export type RouteInput = v.InferOutput<typeof routeSchema>;
 

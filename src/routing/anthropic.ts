@@ -12,7 +12,7 @@ import {
   validateMessagesRequest,
 } from "../translate/anthropic-types.ts";
 import { estimateInputTokens } from "../translate/estimate.ts";
-import { asUpstream, type Router } from "./providers.ts";
+import { asUpstream, maxTokensCap, type RouteMatch, type Router } from "./providers.ts";
 import { forwardTranslated } from "./translated.ts";
 
 const encoder = new TextEncoder();
@@ -33,10 +33,8 @@ export async function routeAnthropic(ctx: RequestContext, router: Router): Promi
   ex.upstream = match.provider.name;
   ex.upstreamModel = match.model;
   if (match.provider.format === "anthropic") {
-    if (match.model !== valid.value.model) {
-      const renamed = { ...(json as Record<string, unknown>), model: match.model };
-      ctx.setBody(encoder.encode(JSON.stringify(renamed)), renamed);
-    }
+    const rewritten = forAnthropicProvider(json as Record<string, unknown>, match);
+    if (rewritten !== json) ctx.setBody(encoder.encode(JSON.stringify(rewritten)), rewritten);
     return passthrough(ctx, asUpstream(match.provider));
   }
   if (counting) {
@@ -51,4 +49,26 @@ export async function routeAnthropic(ctx: RequestContext, router: Router): Promi
   }
   // Not counting, so `valid` is validateMessagesRequest's verdict on this very body.
   return forwardTranslated(ctx, valid.value as MessagesRequest, match);
+}
+
+/**
+ * The body an Anthropic-format provider gets: the route's model name, and max_tokens lowered to
+ * the route's or provider's cap (a thinking budget too, which must stay below max_tokens). The
+ * same object when nothing changes.
+ */
+export function forAnthropicProvider(
+  body: Record<string, unknown>,
+  match: RouteMatch,
+): Record<string, unknown> {
+  const cap = maxTokensCap(match);
+  const asked = typeof body.max_tokens === "number" ? body.max_tokens : undefined;
+  const lower = cap !== undefined && asked !== undefined && asked > cap;
+  if (!lower && match.model === body.model) return body;
+  const out: Record<string, unknown> = { ...body, model: match.model };
+  if (!lower) return out;
+  out.max_tokens = cap;
+  const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+  if (typeof thinking?.budget_tokens === "number" && thinking.budget_tokens >= cap)
+    out.thinking = { ...thinking, budget_tokens: Math.max(1, cap - 1) };
+  return out;
 }

@@ -18,6 +18,8 @@ export interface RouteMatch {
   provider: Provider;
   /** Model name to send upstream. */
   model: string;
+  /** The route's own max_tokens cap, if it has one (the provider's applies as well). */
+  maxTokens?: number;
 }
 
 export interface Router {
@@ -95,12 +97,23 @@ export function createRouter(config: Config): Router {
     providers,
     match(model) {
       for (const r of routes) {
-        if (globMatch(r.match, model)) return { provider: providers[r.provider]!, model: r.model ?? model };
+        if (!globMatch(r.match, model)) continue;
+        return {
+          provider: providers[r.provider]!,
+          model: r.model ?? model,
+          ...(r.max_tokens !== undefined ? { maxTokens: r.max_tokens } : {}),
+        };
       }
       return undefined;
     },
     listedModels: () => routes.filter((r) => !/[*?]/.test(r.match)).map((r) => r.match),
   };
+}
+
+/** The lowest of the provider's and the route's max_tokens caps, if either has one. */
+export function maxTokensCap(match: RouteMatch): number | undefined {
+  const caps = [match.provider.preset.maxTokensCap, match.maxTokens].filter((c) => c !== undefined);
+  return caps.length > 0 ? Math.min(...caps) : undefined;
 }
 
 /** An anthropic-format provider as an upstream for plain forwarding. */

@@ -15,7 +15,7 @@ import { chatCompletionsUrl } from "../translate/presets.ts";
 import { toChatRequest } from "../translate/request.ts";
 import { fromChatResponse } from "../translate/response.ts";
 import { ChatToMessagesStream } from "../translate/streaming.ts";
-import type { RouteMatch } from "./providers.ts";
+import { maxTokensCap, type RouteMatch } from "./providers.ts";
 
 const encoder = new TextEncoder();
 /** Most bytes of a provider's error body read to translate it. */
@@ -28,7 +28,10 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
   const { provider } = match;
   const translated = toChatRequest(request, {
     model: match.model,
-    preset: provider.preset,
+    preset:
+      match.maxTokens === undefined
+        ? provider.preset
+        : { ...provider.preset, maxTokensCap: maxTokensCap(match) },
     strict: provider.strict,
     dropParams: provider.dropParams,
   });

@@ -84,6 +84,18 @@ match = "local-coder"
 provider = "local"
 
 [[routes]]
+match = "tiny-*"
+provider = "local"
+model = "tiny:1b"
+max_tokens = 2048
+
+[[routes]]
+match = "claude-opus-small"
+provider = "renamed"
+model = "claude-opus-renamed"
+max_tokens = 4096
+
+[[routes]]
 match = "claude-opus-*"
 provider = "renamed"
 model = "claude-opus-renamed"
@@ -292,6 +304,27 @@ describe("routes to an OpenAI-compatible backend", () => {
     await client.messages.create({ model: "claude-opus-4-5", max_tokens: 20, messages: user("opus?") });
     expect(last().path).toBe("/v1/messages");
     expect(JSON.parse(last().body).model).toBe("claude-opus-renamed");
+  });
+
+  test("a route's max_tokens caps what a translated request asks for; smaller asks pass as they are", async () => {
+    await client.messages.create({ model: "tiny-chat", max_tokens: 16000, messages: user("cap me") });
+    expect(JSON.parse(last().body)).toMatchObject({ model: "tiny:1b", max_tokens: 2048 });
+    await client.messages.create({ model: "tiny-chat", max_tokens: 100, messages: user("small") });
+    expect(JSON.parse(last().body).max_tokens).toBe(100);
+  });
+
+  test("a route's max_tokens caps an Anthropic-format provider too, thinking budget kept below it", async () => {
+    await client.messages.create({
+      model: "claude-opus-small",
+      max_tokens: 16000,
+      thinking: { type: "enabled", budget_tokens: 8000 },
+      messages: user("think"),
+    });
+    expect(JSON.parse(last().body)).toMatchObject({
+      model: "claude-opus-renamed",
+      max_tokens: 4096,
+      thinking: { type: "enabled", budget_tokens: 4095 },
+    });
   });
 
   test("unrouted models go to the Anthropic upstream untouched", async () => {
