@@ -21,7 +21,7 @@ export interface RestoreKit {
 /** Turns SSE events of one API into restored events. */
 export interface EventRestorer {
   /**
-   * What to send in place of `ev`: any events the restorer adds (held tails) first, then `ev`
+   * What to send in place of `ev`: the events the restorer adds (held tails) first, then `ev`
    * itself last (the same object when nothing changed, else a copy with new data only); or
    * nothing when all of its text is held back.
    */
