@@ -1,10 +1,10 @@
 // Drives sluice with the real Anthropic SDK under Node: JSON, stream, count_tokens, models.
-// Trust comes from NODE_EXTRA_CA_CERTS, the base URL from ANTHROPIC_BASE_URL.
+// Trust comes from NODE_EXTRA_CA_CERTS, the base URL from ANTHROPIC_BASE_URL; SLUICE_TEST_MODEL picks the model.
 import Anthropic from "@anthropic-ai/sdk";
 
 const client = new Anthropic();
 const params = {
-  model: "claude-sonnet-4-5",
+  model: process.env.SLUICE_TEST_MODEL ?? "claude-sonnet-4-5",
   max_tokens: 256,
   messages: [{ role: "user", content: "Say hello through sluice" }],
 };
