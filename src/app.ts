@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): SluiceApp {
   // Routed count_tokens needs the tokenizer; load it after start-up instead of on a request.
   if (deps.config.routes.length > 0) setTimeout(() => tokenizer(), 0).unref();
   let slowMs = deps.config.slowRequestMs;
-  const operator = createAdmin({ metrics });
+  const operator = createAdmin({ metrics, log: deps.log });
   // Without an admin key these paths are ordinary proxied paths on the main port.
   const mainAdmin = deps.config.adminKey
     ? operator.routes(createAdminAuth({ key: deps.config.adminKey, secure: deps.config.tls }))

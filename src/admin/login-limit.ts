@@ -14,6 +14,8 @@ export interface LoginLimitOptions {
   maxAddresses?: number;
   /** Milliseconds on a clock that never goes back. Default performance.now. */
   now?: () => number;
+  /** Called once when an address reaches its limit, with how long it is locked out. */
+  onLock?: (address: string, forMs: number) => void;
 }
 
 export interface LoginLimit {
@@ -82,10 +84,12 @@ export function createLoginLimit(opts: LoginLimitOptions = {}): LoginLimit {
       const w = current(addr, t);
       if (w) {
         w.failures++;
+        if (w.failures === maxFailures) opts.onLock?.(addr, w.since + windowMs - t);
         return;
       }
       makeRoom(t);
       windows.set(addr, { failures: 1, since: t });
+      if (maxFailures === 1) opts.onLock?.(addr, windowMs);
     },
     succeed(addr) {
       windows.delete(addr);
@@ -95,10 +99,31 @@ export function createLoginLimit(opts: LoginLimitOptions = {}): LoginLimit {
   };
 }
 
-/** Where a request came from, by its TCP peer; X-Forwarded-For is never read (anyone can send it). */
+/**
+ * Where a request came from, by its TCP peer; X-Forwarded-For is never read (anyone can send it).
+ * IPv6 peers are counted by their /64, the block one host or customer usually holds, so an
+ * attacker cannot take a fresh address per guess; IPv4-mapped IPv6 counts as the IPv4 address.
+ */
 export function clientAddress(
   server: { requestIP(req: Request): { address: string } | null } | null | undefined,
   req: Request,
 ): string {
-  return server?.requestIP(req)?.address ?? "unknown";
+  const address = server?.requestIP(req)?.address;
+  return address === undefined ? "unknown" : addressBlock(address);
+}
+
+/** An IPv4 address as it is; an IPv6 address as its /64 ("2001:db8:1:2::/64"). */
+export function addressBlock(address: string): string {
+  const plain = address.replace(/%.*$/, "").toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
+  if (mapped) return mapped[1]!;
+  if (!plain.includes(":")) return plain;
+  const [head = "", tail] = plain.split("::");
+  const groups = (part: string) => (part === "" ? [] : part.split(":"));
+  const width = (gs: string[]) => gs.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const zeros = Array<string>(Math.max(0, 8 - width(front) - width(back))).fill("0");
+  const prefix = [...front, ...zeros, ...back].slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+  return `${prefix.join(":")}::/64`;
 }

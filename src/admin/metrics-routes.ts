@@ -4,6 +4,7 @@
 // here ever shows request or response content, and on the main port wrong keys count against
 // the client's address (login-limit.ts) while the admin listener counts nothing.
 import { Elysia, sse } from "elysia";
+import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics/hub.ts";
 import { type AdminAuth, denied, tooManyGuesses } from "./auth.ts";
 import type { DashboardConfig } from "./dashboard-client.ts";
@@ -17,6 +18,8 @@ export interface AdminDeps {
   dashboard?: DashboardConfig;
   /** Time between two stream events. Default 1000 ms. */
   streamIntervalMs?: number;
+  /** Where a lockout of a guessing address is logged (once per lockout). */
+  log?: Logger;
 }
 
 export interface Admin {
@@ -94,7 +97,13 @@ export function createAdmin(deps: AdminDeps): Admin {
     type: "gauge",
     read: () => open,
   });
-  const limit = createLoginLimit();
+  const limit = createLoginLimit({
+    onLock: (address, forMs) =>
+      deps.log?.warn("admin key guessed wrong too often: address locked out", {
+        address,
+        seconds: Math.ceil(forMs / 1000),
+      }),
+  });
   deps.metrics.counters.register({
     name: "admin_logins_refused_total",
     help: "Admin key attempts refused on the main port because their address guessed wrong too often.",

@@ -3,6 +3,7 @@
 // included, until the window ends. Sessions keep working, and the admin listener counts nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { LOGIN_LIMIT_DEFAULTS } from "../../src/admin/login-limit.ts";
+import { createLogger } from "../../src/log.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 
 const KEY = "admin-limit-0123456789abcdef";
@@ -32,8 +33,12 @@ function retryAfter(r: Response): number {
 describe("wrong keys at the login form", () => {
   let sluice: TestSluice;
   let cookie = "";
+  const lines: string[] = [];
   beforeAll(async () => {
-    sluice = await startSluice({ SLUICE_ADMIN_KEY: KEY });
+    sluice = await startSluice(
+      { SLUICE_ADMIN_KEY: KEY },
+      { log: createLogger({ level: "info", format: "json", write: (l) => lines.push(l) }) },
+    );
   });
   afterAll(() => sluice.stop());
 
@@ -48,6 +53,11 @@ describe("wrong keys at the login form", () => {
     for (let i = 0; i < LIMIT; i++) expect((await login(sluice, `wrong-${i}`)).status).toBe(401);
     const r = await login(sluice, "wrong-again");
     expect(r.status).toBe(429);
+    // The operator hears about it once, with the address, never the keys tried.
+    const locked = lines.filter((l) => l.includes("locked out"));
+    expect(locked).toHaveLength(1);
+    expect(JSON.parse(locked[0]!)).toMatchObject({ level: "warn", address: "127.0.0.1" });
+    expect(locked[0]).not.toContain("wrong-");
     const wait = retryAfter(r);
     expect(r.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(r.headers.getSetCookie()).toEqual([]);

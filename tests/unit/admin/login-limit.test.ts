@@ -1,7 +1,12 @@
 // Wrong admin keys per address: a window from the first wrong key, a lockout after the limit that
 // ends with the window, a right key that forgets the address, and a cap on tracked addresses.
 import { expect, test } from "bun:test";
-import { clientAddress, createLoginLimit, LOGIN_LIMIT_DEFAULTS } from "../../../src/admin/login-limit.ts";
+import {
+  addressBlock,
+  clientAddress,
+  createLoginLimit,
+  LOGIN_LIMIT_DEFAULTS,
+} from "../../../src/admin/login-limit.ts";
 
 const MINUTE = 60_000;
 
@@ -118,4 +123,46 @@ test("the client address is the TCP peer's, or 'unknown' without a server", () =
   expect(clientAddress(server, req)).toBe("192.0.2.7");
   expect(clientAddress({ requestIP: () => null }, req)).toBe("unknown");
   expect(clientAddress(null, req)).toBe("unknown");
+});
+
+test("IPv6 peers count by their /64; IPv4 and IPv4-mapped addresses count one by one", () => {
+  expect(addressBlock("192.0.2.7")).toBe("192.0.2.7");
+  expect(addressBlock("::ffff:192.0.2.7")).toBe("192.0.2.7");
+  expect(addressBlock("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+  expect(addressBlock("2001:DB8:1:2::99")).toBe("2001:db8:1:2::/64");
+  expect(addressBlock("2001:0db8:0001:0002::1%eth0")).toBe("2001:db8:1:2::/64");
+  expect(addressBlock("2001:db8::1")).toBe("2001:db8:0:0::/64");
+  expect(addressBlock("::1")).toBe("0:0:0:0::/64");
+  expect(addressBlock("fe80::1")).toBe("fe80:0:0:0::/64");
+  const server = (address: string) => ({ requestIP: () => ({ address }) });
+  const req = new Request("http://x/");
+  expect(clientAddress(server("2001:db8:1:2::1"), req)).toBe(
+    clientAddress(server("2001:db8:1:2::ffff"), req),
+  );
+  expect(clientAddress(server("2001:db8:1:3::1"), req)).not.toBe(
+    clientAddress(server("2001:db8:1:2::1"), req),
+  );
+});
+
+test("onLock is told once per lockout, with how long it lasts", () => {
+  let t = 0;
+  const locks: [string, number][] = [];
+  const limit = createLoginLimit({
+    maxFailures: 3,
+    windowMs: 60_000,
+    now: () => t,
+    onLock: (a, ms) => locks.push([a, ms]),
+  });
+  limit.fail("a");
+  t = 10_000;
+  limit.fail("a");
+  limit.fail("a");
+  limit.fail("a");
+  expect(locks).toEqual([["a", 50_000]]);
+  t = 61_000;
+  for (let i = 0; i < 3; i++) limit.fail("a");
+  expect(locks).toEqual([
+    ["a", 50_000],
+    ["a", 60_000],
+  ]);
 });
