@@ -18,7 +18,7 @@
 
 import { type JsonArrayFrame, JsonArraySplitter } from "../sse/json-array.ts";
 import type { RestoreKit } from "./sse-channels.ts";
-import { MAX_EVENT_BYTES } from "./sse-restore.ts";
+import { enqueue, MAX_EVENT_BYTES } from "./sse-restore.ts";
 import { createGeminiRestorer } from "./sse-restore-gemini.ts";
 
 const encoder = new TextEncoder();
@@ -81,11 +81,6 @@ export function createJsonArrayRestoreTransform(
           out.push(frame.bytes);
       }
     }
-  };
-
-  const enqueue = (out: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (out.length === 0) return;
-    controller.enqueue(out.length === 1 ? out[0]! : Buffer.concat(out));
   };
 
   return new TransformStream<Uint8Array, Uint8Array>({

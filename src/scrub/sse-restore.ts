@@ -76,8 +76,8 @@ function commentsOf(lines: readonly SseLine[]): Uint8Array[] {
   return lines.filter((l) => l.field === "" && l.end > l.start).map((l) => l.bytes);
 }
 
-/** Sends one chunk's output as one piece. */
-function enqueue(out: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>): void {
+/** Sends one chunk's output as one piece (nothing when there is none). */
+export function enqueue(out: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>): void {
   if (out.length > 0) controller.enqueue(out.length === 1 ? out[0]! : Buffer.concat(out));
 }
 
