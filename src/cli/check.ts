@@ -58,11 +58,17 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
   }
   for (const [name, p] of Object.entries(config.providers)) {
     out(
-      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${p.apiKey ? "(set)" : "(none)"}`,
+      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${p.apiKey ? "(set)" : "(none)"}` +
+        `${p.max_tokens !== undefined ? ` max_tokens ${p.max_tokens}` : ""}` +
+        `${p.think_tags !== undefined ? ` think_tags ${p.think_tags}` : ""}`,
     );
   }
   config.routes.forEach(
-    (r) => void out(`  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}`),
+    (r) =>
+      void out(
+        `  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}` +
+          `${r.max_tokens !== undefined ? ` max_tokens ${r.max_tokens}` : ""}`,
+      ),
   );
   const failures = tlsProblems(config);
   if (!offline) {

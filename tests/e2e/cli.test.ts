@@ -1,6 +1,6 @@
 // The binary's commands, as a user types them.
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, freePort, requireBinary, spawnBin, tempDir } from "./helpers.ts";
 
@@ -65,6 +65,19 @@ describe("sluice CLI", () => {
     const down = run(["check", "--no-tls"], { SLUICE_ANTHROPIC_BASE_URL: up, SLUICE_CONNECT_TIMEOUT: "1" });
     expect(down.code).toBe(1);
     expect(down.out).toContain("UNREACHABLE");
+  });
+
+  test("check lists providers and routes with their caps", () => {
+    const dir = tempDir("check-routes");
+    writeFileSync(
+      join(dir, "sluice.toml"),
+      `[providers.local]\npreset = "ollama"\nthink_tags = "open"\nmax_tokens = 4096\n\n` +
+        `[[routes]]\nmatch = "claude-haiku-*"\nprovider = "local"\nmodel = "qwen3:8b"\nmax_tokens = 2048\n`,
+    );
+    const r = run(["check", "--no-tls", "--config", join(dir, "sluice.toml")], {}, dir);
+    expect(r.out).toContain("provider local: ollama");
+    expect(r.out).toContain("max_tokens 4096 think_tags open");
+    expect(r.out).toContain("route claude-haiku-* -> local as qwen3:8b max_tokens 2048");
   });
 
   test("first start generates the default cert pair and says how to trust it", async () => {
