@@ -9,6 +9,12 @@ export interface Usage {
   outputTokens: number;
   /** Input tokens written to a prompt cache (Anthropic `cache_creation_input_tokens`). */
   cacheWriteTokens: number;
+  /**
+   * The part of `cacheWriteTokens` written with the 1-hour TTL (Anthropic
+   * `cache_creation.ephemeral_1h_input_tokens`), priced higher than 5-minute writes; absent
+   * when the API did not break the writes down.
+   */
+  cacheWrite1hTokens?: number;
   /** Input tokens served from a prompt cache. */
   cacheReadTokens: number;
   /** The part of `outputTokens` spent on reasoning, when the API reports it; not extra. */
@@ -101,6 +107,8 @@ function mergeAnthropicUsage(acc: UsageResult, u: Json): void {
   usage.outputTokens = count(u.output_tokens) ?? usage.outputTokens;
   usage.cacheWriteTokens = count(u.cache_creation_input_tokens) ?? usage.cacheWriteTokens;
   usage.cacheReadTokens = count(u.cache_read_input_tokens) ?? usage.cacheReadTokens;
+  const oneHour = count(obj(u.cache_creation)?.ephemeral_1h_input_tokens);
+  if (oneHour !== undefined) usage.cacheWrite1hTokens = Math.min(oneHour, usage.cacheWriteTokens);
   acc.usage = usage;
 }
 

@@ -11,6 +11,7 @@ describe("Anthropic usage", () => {
         inputTokens: 25,
         outputTokens: 318,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         cacheReadTokens: 14336,
         reasoningTokens: 0,
       },
@@ -25,9 +26,31 @@ describe("Anthropic usage", () => {
         inputTokens: 12,
         outputTokens: 187,
         cacheWriteTokens: 2048,
+        cacheWrite1hTokens: 0,
         cacheReadTokens: 8192,
         reasoningTokens: 0,
       },
+    });
+  });
+
+  test("1-hour cache writes are read from cache_creation, as the part of the writes they are", () => {
+    const body = {
+      type: "message",
+      usage: {
+        input_tokens: 3,
+        output_tokens: 5,
+        cache_creation_input_tokens: 3000,
+        cache_read_input_tokens: 0,
+        cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+      },
+    };
+    expect(usageFromJson("anthropic", body).usage).toEqual({
+      inputTokens: 3,
+      outputTokens: 5,
+      cacheWriteTokens: 3000,
+      cacheWrite1hTokens: 2000,
+      cacheReadTokens: 0,
+      reasoningTokens: 0,
     });
   });
 
