@@ -97,6 +97,11 @@ export const SETTINGS = {
   },
   anthropic_base_url: { schema: httpUrl, default: "https://api.anthropic.com", doc: "Anthropic upstream" },
   anthropic_api_key: { schema: str, default: "", doc: "replaces the client's Anthropic key", secret: true },
+  anthropic_version: {
+    schema: v.pipe(v.string(), v.trim(), v.regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2023-06-01")),
+    default: "2023-06-01",
+    doc: "anthropic-version sent to Anthropic when a client sends none",
+  },
   openai_base_url: { schema: httpUrl, default: "https://api.openai.com", doc: "OpenAI upstream" },
   openai_api_key: { schema: str, default: "", doc: "replaces the client's OpenAI key", secret: true },
   gemini_base_url: {

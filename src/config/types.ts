@@ -26,6 +26,8 @@ export interface Config {
   maxBodyBytes: number;
   apiKeys: { name: string; key: string }[];
   upstreams: Record<UpstreamName, UpstreamConfig>;
+  /** anthropic-version added on the way to Anthropic when the client sent none. */
+  anthropicVersion: string;
   clientTimeoutSec: number;
   connectTimeoutMs: number;
   readTimeoutMs: number;
@@ -71,6 +73,7 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
       openai: upstream("openai", s.openai_base_url, s.openai_api_key),
       gemini: upstream("gemini", s.gemini_base_url, s.gemini_api_key),
     },
+    anthropicVersion: s.anthropic_version,
     clientTimeoutSec: Math.ceil(s.client_timeout),
     connectTimeoutMs: s.connect_timeout * 1000,
     readTimeoutMs: s.read_timeout * 1000,

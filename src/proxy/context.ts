@@ -8,6 +8,7 @@ import type { Router } from "../routing/providers.ts";
 import type { Scrubber } from "../scrub/scrub.ts";
 import type { KeyGate } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
+import { clientRequestId } from "./headers.ts";
 import type { FetchFn } from "./http-client.ts";
 import { type ErrorSink, type ExchangeObserver, guarded } from "./observe.ts";
 import type { Reachability } from "./reachability.ts";
@@ -103,8 +104,10 @@ export function createContext(
       ctx.finish();
       // A client cut off mid-upload must not keep the connection: close it after the answer.
       const close = err.kind === "request_timeout" || err.kind === "payload_too_large";
+      const clientId = clientRequestId(req.headers);
       return renderError(route.api, err, {
         "x-sluice-request-id": ex.id,
+        ...(clientId !== undefined ? { "x-request-id": clientId } : {}),
         ...(close ? { connection: "close" } : {}),
       });
     },

@@ -43,6 +43,8 @@ export interface UpstreamHeaderOptions {
   via: string;
   /** Overrides the client's content-type / content-encoding when sluice rewrote the body. */
   contentEncoding?: string | null;
+  /** anthropic-version for an Anthropic upstream when the client sent none (SLUICE_ANTHROPIC_VERSION). */
+  anthropicVersion?: string;
 }
 
 export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOptions): Headers {
@@ -62,6 +64,9 @@ export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOp
   // Without an explicit value Bun's fetch asks for gzip/br/zstd; with decompress off the client
   // would then get a compression it never asked for.
   if (!out.get("accept-encoding")) out.set("accept-encoding", "identity");
+  // Anthropic refuses a request without a version; curl and hand-written clients forget it.
+  if (opts.anthropicVersion && opts.upstream.api === "anthropic" && !out.has("anthropic-version"))
+    out.set("anthropic-version", opts.anthropicVersion);
   if (opts.contentEncoding === null) out.delete("content-encoding");
   else if (opts.contentEncoding !== undefined) out.set("content-encoding", opts.contentEncoding);
   const via = incoming.get("via");
@@ -80,6 +85,28 @@ export function clientResponseHeaders(upstream: Headers, requestId: string): Hea
   }
   out.set("x-sluice-request-id", requestId);
   return out;
+}
+
+/** Longest client x-request-id passed on and echoed; longer ones are ignored, not cut. */
+const MAX_REQUEST_ID = 200;
+
+/** The client's own x-request-id when it is a printable token of sane length, else undefined. */
+export function clientRequestId(incoming: Headers): string | undefined {
+  const id = incoming.get("x-request-id")?.trim();
+  if (!id || id.length > MAX_REQUEST_ID || !/^[\x21-\x7e]+$/.test(id)) return undefined;
+  return id;
+}
+
+/**
+ * Echoes the client's x-request-id on the answer (beside x-sluice-request-id). An upstream's
+ * own, different x-request-id (OpenAI sends one) is kept as x-sluice-upstream-request-id, since
+ * support desks ask for it.
+ */
+export function echoRequestId(out: Headers, clientId: string | undefined): void {
+  if (clientId === undefined) return;
+  const upstreamId = out.get("x-request-id");
+  if (upstreamId !== null && upstreamId !== clientId) out.set("x-sluice-upstream-request-id", upstreamId);
+  out.set("x-request-id", clientId);
 }
 
 /** True when the request already passed through this very sluice process. */

@@ -25,6 +25,7 @@ export async function passthrough(ctx: RequestContext, upstream: UpstreamConfig)
     upstream,
     stripClientKeys: deps.gate.enabled,
     via: deps.via,
+    anthropicVersion: deps.config.anthropicVersion,
     ...(ctx.contentEncoding !== undefined ? { contentEncoding: ctx.contentEncoding } : {}),
   });
   // Restoring pseudonyms needs the answer's plain bytes.

@@ -5,7 +5,7 @@
 // the same bytes, at a fraction of the cost of a JavaScript stream per response.
 import { proxyError } from "../errors.ts";
 import type { RequestContext } from "./context.ts";
-import { clientResponseHeaders } from "./headers.ts";
+import { clientRequestId, clientResponseHeaders, echoRequestId } from "./headers.ts";
 import type { AbortCause } from "./http-client.ts";
 import { fanOut, guarded, type ResponseConsumer } from "./observe.ts";
 import { relay } from "./relay.ts";
@@ -88,6 +88,7 @@ export function respond(
   ex.status = answer.status;
   if (answer.status >= 500) ex.outcome = "error";
   const headers = clientResponseHeaders(answer.headers, ex.id);
+  echoRequestId(headers, clientRequestId(ctx.req.headers));
   if (answer.body === null || ctx.req.method === "HEAD") {
     answer.release();
     ex.ttfbMs = performance.now() - ex.t0;

@@ -4,6 +4,7 @@
 // stream transform that turns Chat chunks into Anthropic events as they arrive.
 import { proxyError } from "../errors.ts";
 import { announceRequest, type RequestContext, sendDeps } from "../proxy/context.ts";
+import { clientRequestId } from "../proxy/headers.ts";
 import { respond, respondJson } from "../proxy/respond.ts";
 import { sendWithRetries } from "../proxy/send.ts";
 import { SseDecoder } from "../sse/parse.ts";
@@ -49,6 +50,8 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
     via: deps.via,
   });
   if (provider.apiKey) headers.set("authorization", `Bearer ${provider.apiKey}`);
+  const requestId = clientRequestId(req.headers);
+  if (requestId !== undefined) headers.set("x-request-id", requestId);
   const url = chatCompletionsUrl(provider.baseUrl);
   const result = await sendWithRetries(
     sendDeps(deps),
