@@ -127,9 +127,12 @@ export function sendDeps(deps: ProxyDeps, overrides: Partial<SendDeps> = {}): Se
   };
 }
 
-/** Shows the observers the body as it goes upstream (after scrubbing and translation). */
-export function announceRequest(ctx: RequestContext): void {
+/**
+ * Shows the observers the body as it goes upstream (after scrubbing and translation); called again
+ * when a fallback gets a body of its own, so the last one seen is the one that was answered.
+ */
+export function announceRequest(ctx: RequestContext, body: Uint8Array = ctx.body): void {
   const { deps, ex } = ctx;
   for (const o of deps.observers)
-    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, ctx.body));
+    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, body));
 }

@@ -4,15 +4,16 @@
 // format; every exchange ends in exactly one finish().
 import type { Server } from "bun";
 import { isProxyError, proxyError } from "../errors.ts";
-import { routeAnthropic } from "../routing/anthropic.ts";
+import { validateAnthropic } from "../routing/anthropic.ts";
 import { listModels } from "../routing/models.ts";
+import { buildPlan } from "../routing/plan.ts";
 import { readBody } from "./body.ts";
 import { createContext, type ProxyDeps, type RequestContext } from "./context.ts";
 import { newExchange } from "./exchange.ts";
 import { isLoop } from "./headers.ts";
 import { guarded } from "./observe.ts";
-import { passthrough } from "./passthrough.ts";
 import { pickRoute, splitUrl } from "./route.ts";
+import { walk } from "./walk.ts";
 
 export type { ProxyDeps } from "./context.ts";
 
@@ -66,9 +67,14 @@ export async function forward(
     server?.timeout(req, 0);
     describeRequest(ctx);
     if (route.endpoint === "chat_completions") askForStreamUsage(ctx);
+    const upstream = deps.config.upstreams[route.upstream];
     if (route.endpoint === "messages" || route.endpoint === "count_tokens") {
-      const routed = await routeAnthropic(ctx, deps.router);
-      if (routed) return routed;
+      const counting = route.endpoint === "count_tokens";
+      const anthropic = validateAnthropic(ctx.json(), counting);
+      if (isProxyError(anthropic)) return ctx.fail(anthropic);
+      ex.requestModel = anthropic.request.model;
+      const match = deps.router.match(anthropic.request.model);
+      return await walk(ctx, buildPlan({ upstream, match, counting }), anthropic);
     }
     if (
       route.upstream === "anthropic" &&
@@ -77,7 +83,7 @@ export async function forward(
     ) {
       return await listModels(ctx, deps.router);
     }
-    return await passthrough(ctx, deps.config.upstreams[route.upstream]);
+    return await walk(ctx, buildPlan({ upstream, counting: false }));
   } catch (err) {
     if (req.signal.aborted) return ctx.fail(proxyError("client_closed", "client closed the connection"));
     return ctx.fail(

@@ -1,7 +1,7 @@
 // Header rules between client, sluice and upstream. Pure; every drop has a reason.
 // Hop-by-hop headers belong to one connection only (RFC 9110 section 7.6.1), so they never
 // cross the proxy in either direction, nor do the headers a Connection header names.
-import type { UpstreamConfig } from "../config/types.ts";
+import type { UpstreamName } from "../config/types.ts";
 
 /** RFC 9110 7.6.1 plus the de-facto Proxy-Connection and Keep-Alive. */
 const HOP_BY_HOP = new Set([
@@ -36,7 +36,8 @@ function connectionTokens(headers: Headers): Set<string> | undefined {
 }
 
 export interface UpstreamHeaderOptions {
-  upstream: UpstreamConfig;
+  /** The API whose header style carries sluice's key, and that key ("" = none of sluice's own). */
+  upstream: { api: UpstreamName; apiKey: string };
   /** The client's key was sluice's internal key: never forward it. */
   stripClientKeys: boolean;
   /** This proxy's Via token, for loop detection. */

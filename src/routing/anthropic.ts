@@ -1,54 +1,30 @@
-// Anthropic Messages requests (/v1/messages and count_tokens): validated against the one
-// schema for every request, then sent by the [[routes]] table — untouched to Anthropic, to
-// an Anthropic-format provider with its key and model name, or translated to an OpenAI
-// Chat Completions provider. Routed count_tokens are answered locally with a tokenizer.
-import { proxyError } from "../errors.ts";
-import type { RequestContext } from "../proxy/context.ts";
-import { passthrough } from "../proxy/passthrough.ts";
-import { respondJson } from "../proxy/respond.ts";
+// Anthropic Messages requests (/v1/messages and count_tokens): every one is validated against
+// the one schema before any route is looked at, and an Anthropic-format provider gets the body
+// with its own model name and caps. Pure.
+import { type ProxyError, proxyError } from "../errors.ts";
 import {
+  type CountTokensRequest,
   type MessagesRequest,
   validateCountTokensRequest,
   validateMessagesRequest,
 } from "../translate/anthropic-types.ts";
-import { estimateInputTokens } from "../translate/estimate.ts";
-import { asUpstream, maxTokensCap, type RouteMatch, type Router } from "./providers.ts";
-import { forwardTranslated } from "./translated.ts";
+import { maxTokensCap, type RouteMatch } from "./providers.ts";
 
-const encoder = new TextEncoder();
+/** A validated Anthropic request: only /v1/messages is ever translated. */
+export type AnthropicRequest =
+  | { kind: "messages"; request: MessagesRequest }
+  | { kind: "count_tokens"; request: CountTokensRequest };
 
-/** Answers the request, or returns undefined for plain passthrough to the Anthropic upstream. */
-export async function routeAnthropic(ctx: RequestContext, router: Router): Promise<Response | undefined> {
-  const { ex } = ctx;
-  const counting = ctx.route.endpoint === "count_tokens";
-  const json = ctx.json();
-  const valid = counting ? validateCountTokensRequest(json) : validateMessagesRequest(json);
-  if (!valid.ok)
-    return ctx.fail(proxyError("bad_request", `invalid request: ${valid.issues.slice(0, 10).join("; ")}`));
-  const match = router.match(valid.value.model);
-  ex.requestModel = valid.value.model;
-  if (!match) return undefined;
-
-  ex.routedTo = match.provider.name;
-  ex.upstream = match.provider.name;
-  ex.upstreamModel = match.model;
-  if (match.provider.format === "anthropic") {
-    const rewritten = forAnthropicProvider(json as Record<string, unknown>, match);
-    if (rewritten !== json) ctx.setBody(encoder.encode(JSON.stringify(rewritten)), rewritten);
-    return passthrough(ctx, asUpstream(match.provider));
-  }
+/** The validated request, or a 400 naming what is wrong (never the values). */
+export function validateAnthropic(json: unknown, counting: boolean): AnthropicRequest | ProxyError {
+  const invalid = (issues: string[]) =>
+    proxyError("bad_request", `invalid request: ${issues.slice(0, 10).join("; ")}`);
   if (counting) {
-    return respondJson(
-      ctx,
-      200,
-      { input_tokens: estimateInputTokens(valid.value) },
-      {
-        "x-sluice-provider": match.provider.name,
-      },
-    );
+    const valid = validateCountTokensRequest(json);
+    return valid.ok ? { kind: "count_tokens", request: valid.value } : invalid(valid.issues);
   }
-  // Not counting, so `valid` is validateMessagesRequest's verdict on this very body.
-  return forwardTranslated(ctx, valid.value as MessagesRequest, match);
+  const valid = validateMessagesRequest(json);
+  return valid.ok ? { kind: "messages", request: valid.value } : invalid(valid.issues);
 }
 
 /**

@@ -1,12 +1,14 @@
-// Sends an Anthropic Messages request to an OpenAI Chat Completions provider and answers the
-// client in Anthropic's format, streamed or not. The translation itself is pure
-// (src/translate); this file owns the I/O: provider headers, retries, error mapping, and the
-// stream transform that turns Chat chunks into Anthropic events as they arrive.
-import { proxyError } from "../errors.ts";
-import { announceRequest, type RequestContext, sendDeps } from "../proxy/context.ts";
+// The translated leg: an Anthropic Messages request for an OpenAI Chat Completions provider,
+// and that provider's answer back in Anthropic's format, streamed or not. The translation itself
+// is pure (src/translate); this file owns the provider's request (headers, key, URL) and the
+// stream transform that turns Chat chunks into Anthropic events as they arrive. Sending,
+// retries and moving on belong to the walk (proxy/walk.ts).
+import { type ProxyError, proxyError } from "../errors.ts";
+import type { RequestContext } from "../proxy/context.ts";
 import { clientRequestId } from "../proxy/headers.ts";
+import type { PreparedLeg } from "../proxy/leg.ts";
 import { respond, respondJson } from "../proxy/respond.ts";
-import { sendWithRetries } from "../proxy/send.ts";
+import type { Sent } from "../proxy/send.ts";
 import { SseDecoder } from "../sse/parse.ts";
 import type { MessagesRequest, MessagesStreamEvent } from "../translate/anthropic-types.ts";
 import { mapChatError } from "../translate/errors.ts";
@@ -24,8 +26,13 @@ const ERROR_BODY_CAP = 64 * 1024;
 
 const encodeEvent = (ev: MessagesStreamEvent) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
 
-export async function forwardTranslated(ctx: RequestContext, request: MessagesRequest, match: RouteMatch) {
-  const { deps, ex, req } = ctx;
+/** The leg for one OpenAI-format target, or a 400 when the request cannot be expressed there. */
+export function translatedLeg(
+  ctx: RequestContext,
+  request: MessagesRequest,
+  match: RouteMatch,
+): PreparedLeg | ProxyError {
+  const { deps, req } = ctx;
   const { provider } = match;
   const translated = toChatRequest(request, {
     model: match.model,
@@ -36,34 +43,41 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
     strict: provider.strict,
     dropParams: provider.dropParams,
   });
-  if (!translated.ok)
-    return ctx.fail(proxyError("bad_request", `provider ${provider.name}: ${translated.error}`));
-  ex.dropped = translated.dropped;
+  if (!translated.ok) return proxyError("bad_request", `provider ${provider.name}: ${translated.error}`);
   const body = encoder.encode(JSON.stringify(translated.body));
-  ctx.setBody(body, translated.body);
-  announceRequest(ctx);
-
-  const headers = new Headers({
-    "content-type": "application/json",
-    accept: translated.body.stream ? "text/event-stream" : "application/json",
-    "accept-encoding": "identity",
-    via: deps.via,
-  });
-  if (provider.apiKey) headers.set("authorization", `Bearer ${provider.apiKey}`);
-  const requestId = clientRequestId(req.headers);
-  if (requestId !== undefined) headers.set("x-request-id", requestId);
   const url = chatCompletionsUrl(provider.baseUrl);
-  const result = await sendWithRetries(
-    sendDeps(deps),
-    { url, method: "POST", headers, body },
-    { name: provider.name, baseUrl: provider.baseUrl, host: new URL(url).host },
-    req.signal,
-  );
-  ex.retries = result.retries;
-  if (!result.ok) return ctx.fail(result.error);
-  const { response, abort, release } = result.sent;
   const extra: Record<string, string> = { "x-sluice-provider": provider.name };
   if (translated.dropped.length > 0) extra["x-sluice-dropped"] = translated.dropped.join(",");
+  return {
+    body,
+    host: new URL(url).host,
+    dropped: translated.dropped,
+    request(key) {
+      const headers = new Headers({
+        "content-type": "application/json",
+        accept: translated.body.stream ? "text/event-stream" : "application/json",
+        "accept-encoding": "identity",
+        via: deps.via,
+      });
+      if (key) headers.set("authorization", `Bearer ${key}`);
+      const requestId = clientRequestId(req.headers);
+      if (requestId !== undefined) headers.set("x-request-id", requestId);
+      return { url, method: "POST", headers, body };
+    },
+    answer: (sent) => translatedAnswer(ctx, request, match, translated.body.stream === true, sent, extra),
+  };
+}
+
+async function translatedAnswer(
+  ctx: RequestContext,
+  request: MessagesRequest,
+  match: RouteMatch,
+  streamed: boolean,
+  sent: Sent,
+  extra: Record<string, string>,
+): Promise<Response> {
+  const { provider } = match;
+  const { response, abort, release } = sent;
 
   if (response.status < 200 || response.status >= 300) {
     const text = await readCapped(response);
@@ -72,7 +86,7 @@ export async function forwardTranslated(ctx: RequestContext, request: MessagesRe
     return finishWithJson(ctx, mapped.status, mapped.body, extra);
   }
 
-  if (!translated.body.stream) {
+  if (!streamed) {
     const json = parseJson(await response.text()) as ChatResponse | undefined;
     release();
     if (!json || typeof json !== "object") {

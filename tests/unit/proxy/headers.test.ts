@@ -69,13 +69,13 @@ describe("upstream request headers", () => {
       null,
     ]);
     const o = upstreamRequestHeaders(incoming, {
-      upstream: { name: "openai", api: "openai", baseUrl: "x", apiKey: "sk-o" },
+      upstream: { api: "openai", apiKey: "sk-o" },
       stripClientKeys: false,
       via: VIA,
     });
     expect([o.get("authorization"), o.get("x-api-key")]).toEqual(["Bearer sk-o", null]);
     const g = upstreamRequestHeaders(incoming, {
-      upstream: { name: "gemini", api: "gemini", baseUrl: "x", apiKey: "g-key" },
+      upstream: { api: "gemini", apiKey: "g-key" },
       stripClientKeys: false,
       via: VIA,
     });

@@ -1,0 +1,54 @@
+// A request's plan: the ordered targets it may be sent to, first the one its route names, then
+// its fallbacks. Pure: built from the configured upstreams and the [[routes]] match alone; what
+// happens on the wire (keys, retries, breakers, moving on) is the walk's business (proxy/walk.ts).
+import type { UpstreamConfig, UpstreamName } from "../config/types.ts";
+import type { RouteMatch } from "./providers.ts";
+
+/**
+ * How a target is spoken to:
+ * - "pass": the client's request as it is (path, query, headers), to an upstream speaking the
+ *   client's own format; for a routed Anthropic-format provider the model name is rewritten.
+ * - "translate": an Anthropic request turned into Chat Completions for an OpenAI-format provider.
+ * - "count": count_tokens for an OpenAI-format provider, answered locally with a tokenizer.
+ */
+export type Leg = "pass" | "translate" | "count";
+
+export interface Target {
+  /** Upstream or provider name: metrics label, key pool, breaker and x-sluice-fallback value. */
+  name: string;
+  leg: Leg;
+  /** The API whose header style carries sluice's key on a pass leg. */
+  api: UpstreamName;
+  baseUrl: string;
+  /** sluice's own keys for this target; empty means none (a pass leg then keeps the client's). */
+  keys: string[];
+  /** The route entry that chose this target (provider, model, caps); absent for plain passthrough. */
+  match?: RouteMatch;
+}
+
+export interface PlanInput {
+  /** The upstream the request goes to when no route takes it. */
+  upstream: UpstreamConfig;
+  /** The [[routes]] entry matching an Anthropic request's model, if any. */
+  match?: RouteMatch;
+  /** The request is count_tokens (a routed OpenAI-format target counts locally). */
+  counting: boolean;
+}
+
+export function buildPlan(input: PlanInput): Target[] {
+  if (!input.match) return [passTarget(input.upstream)];
+  return [routedTarget(input.match, input.counting)];
+}
+
+export function passTarget(u: UpstreamConfig): Target {
+  return { name: u.name, leg: "pass", api: u.api, baseUrl: u.baseUrl, keys: keysOf(u.apiKey) };
+}
+
+export function routedTarget(match: RouteMatch, counting: boolean): Target {
+  const p = match.provider;
+  const leg = p.format === "anthropic" ? "pass" : counting ? "count" : "translate";
+  const api = p.format === "anthropic" ? "anthropic" : "openai";
+  return { name: p.name, leg, api, baseUrl: p.baseUrl, keys: keysOf(p.apiKey), match };
+}
+
+const keysOf = (key: string): string[] => (key === "" ? [] : [key]);

@@ -1,0 +1,59 @@
+import { describe, expect, test } from "bun:test";
+import { isProxyError } from "../../../src/errors.ts";
+import { forAnthropicProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
+import type { RouteMatch } from "../../../src/routing/providers.ts";
+
+const match = (model: string, caps: { provider?: number; route?: number } = {}): RouteMatch => ({
+  provider: {
+    name: "p",
+    format: "anthropic",
+    baseUrl: "http://x",
+    apiKey: "",
+    preset: {
+      format: "anthropic",
+      baseUrl: "http://x",
+      ...(caps.provider ? { maxTokensCap: caps.provider } : {}),
+    },
+    strict: false,
+    dropParams: [],
+  },
+  model,
+  ...(caps.route ? { maxTokens: caps.route } : {}),
+});
+
+describe("validating Anthropic requests", () => {
+  test("a messages body is checked in full, count_tokens without max_tokens", () => {
+    const body = { model: "m", messages: [{ role: "user", content: "hi" }] };
+    expect(isProxyError(validateAnthropic(body, false))).toBe(true);
+    expect(validateAnthropic(body, true)).toEqual({ kind: "count_tokens", request: body });
+    expect(validateAnthropic({ ...body, max_tokens: 5 }, false)).toMatchObject({ kind: "messages" });
+  });
+
+  test("the 400 names the field, never the value", () => {
+    const err = validateAnthropic({ model: 42, messages: "sk-secret-value" }, true);
+    expect(isProxyError(err) && err.status).toBe(400);
+    expect(JSON.stringify(err)).not.toContain("sk-secret-value");
+  });
+});
+
+describe("the body an Anthropic-format provider gets", () => {
+  const body = { model: "alias", max_tokens: 64000, thinking: { type: "enabled", budget_tokens: 50000 } };
+
+  test("is the same object when model and caps leave it alone", () => {
+    const same = { model: "alias", max_tokens: 10 };
+    expect(forAnthropicProvider(same, match("alias", { route: 100 }))).toBe(same);
+  });
+
+  test("gets the route's model name", () => {
+    expect(forAnthropicProvider({ model: "alias", max_tokens: 1 }, match("claude-opus-4-5")).model).toBe(
+      "claude-opus-4-5",
+    );
+  });
+
+  test("has max_tokens lowered to the lower cap, and the thinking budget below it", () => {
+    const out = forAnthropicProvider(body, match("alias", { provider: 8000, route: 4000 }));
+    expect(out.max_tokens).toBe(4000);
+    expect(out.thinking).toEqual({ type: "enabled", budget_tokens: 3999 });
+    expect(body.max_tokens).toBe(64000);
+  });
+});

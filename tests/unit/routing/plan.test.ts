@@ -1,0 +1,61 @@
+import { describe, expect, test } from "bun:test";
+import { buildPlan } from "../../../src/routing/plan.ts";
+import { createRouter } from "../../../src/routing/providers.ts";
+import { testConfig } from "../../helpers/config.ts";
+
+const config = () => {
+  const c = testConfig({ SLUICE_ANTHROPIC_API_KEY: "sk-ant" });
+  c.providers = {
+    local: { preset: "ollama", apiKey: "" },
+    renamed: { preset: "anthropic", base_url: "http://127.0.0.1:1", apiKey: "sk-renamed" },
+  };
+  c.routes = [
+    { match: "claude-haiku-*", provider: "local", model: "qwen2.5-coder:7b" },
+    { match: "opus-alias", provider: "renamed", model: "claude-opus-4-5" },
+  ];
+  return c;
+};
+
+describe("the plan", () => {
+  test("an unrouted request is one pass target: its upstream, with sluice's key", () => {
+    const c = config();
+    expect(buildPlan({ upstream: c.upstreams.anthropic, counting: false })).toEqual([
+      {
+        name: "anthropic",
+        leg: "pass",
+        api: "anthropic",
+        baseUrl: "https://api.anthropic.com",
+        keys: ["sk-ant"],
+      },
+    ]);
+  });
+
+  test("no configured key means an empty pool: the client's own key passes", () => {
+    const c = config();
+    const [t] = buildPlan({ upstream: c.upstreams.openai, counting: false });
+    expect(t).toMatchObject({ name: "openai", leg: "pass", api: "openai", keys: [] });
+  });
+
+  test("a route to an OpenAI-format provider translates, and counts tokens locally", () => {
+    const c = config();
+    const match = createRouter(c).match("claude-haiku-4-5");
+    const [t] = buildPlan({ upstream: c.upstreams.anthropic, match, counting: false });
+    expect(t).toMatchObject({ name: "local", leg: "translate", api: "openai", keys: [] });
+    expect(t?.match?.model).toBe("qwen2.5-coder:7b");
+    expect(buildPlan({ upstream: c.upstreams.anthropic, match, counting: true })[0]?.leg).toBe("count");
+  });
+
+  test("a route to an Anthropic-format provider passes, with that provider's key and URL", () => {
+    const c = config();
+    const match = createRouter(c).match("opus-alias");
+    const plan = buildPlan({ upstream: c.upstreams.anthropic, match, counting: true });
+    expect(plan).toHaveLength(1);
+    expect(plan[0]).toMatchObject({
+      name: "renamed",
+      leg: "pass",
+      api: "anthropic",
+      baseUrl: "http://127.0.0.1:1",
+      keys: ["sk-renamed"],
+    });
+  });
+});
