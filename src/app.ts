@@ -175,6 +175,7 @@ function pricingOverrides(config: Config) {
         ...(p.input !== undefined ? { input: p.input } : {}),
         ...(p.output !== undefined ? { output: p.output } : {}),
         ...(p.cache_write !== undefined ? { cacheWrite: p.cache_write } : {}),
+        ...(p.cache_write_1h !== undefined ? { cacheWrite1h: p.cache_write_1h } : {}),
         ...(p.cache_read !== undefined ? { cacheRead: p.cache_read } : {}),
       },
     ]),

@@ -99,7 +99,13 @@ export function tableKit(fmt: Fmt): Tables {
         fmt.num(r.tokens.input),
         fmt.num(r.tokens.output),
         fmt.num(r.tokens.cacheRead),
-        fmt.num(r.tokens.cacheWrite),
+        {
+          text:
+            r.tokens.cacheWrite1h > 0
+              ? `${fmt.num(r.tokens.cacheWrite)} (1h ${fmt.num(r.tokens.cacheWrite1h)})`
+              : fmt.num(r.tokens.cacheWrite),
+          title: "1h: writes with the 1-hour TTL, billed at 2x input",
+        },
         pct(r.cacheHitRatio),
         { text: fmt.usd(r.costUsd), title: r.unpricedRequests ? `${r.unpricedRequests} unpriced` : "" },
       ]),

@@ -43,6 +43,8 @@ export const priceSchema = v.strictObject({
   input: v.optional(perMillion),
   output: v.optional(perMillion),
   cache_write: v.optional(perMillion),
+  /** Anthropic's 1-hour cache writes; defaults to cache_write. */
+  cache_write_1h: v.optional(perMillion),
   cache_read: v.optional(perMillion),
 });
 export type PriceInput = v.InferOutput<typeof priceSchema>;

@@ -25,23 +25,28 @@ export interface BreakdownRow {
   lastSeenAt: number;
 }
 
-/** Token counts by kind; `reasoning` is part of `output`, not in addition to it. */
+/**
+ * Token counts by kind; `reasoning` is part of `output` and `cacheWrite1h` (Anthropic's 1-hour
+ * TTL writes, billed at 2x input) part of `cacheWrite`, not in addition to them.
+ */
 export interface TokenTotals {
   input: number;
   output: number;
   cacheWrite: number;
+  cacheWrite1h: number;
   cacheRead: number;
   reasoning: number;
 }
 
 export function emptyTokens(): TokenTotals {
-  return { input: 0, output: 0, cacheWrite: 0, cacheRead: 0, reasoning: 0 };
+  return { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 };
 }
 
 export function addTokens(t: TokenTotals, u: Usage): void {
   t.input += u.inputTokens;
   t.output += u.outputTokens;
   t.cacheWrite += u.cacheWriteTokens;
+  t.cacheWrite1h += Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens);
   t.cacheRead += u.cacheReadTokens;
   t.reasoning += u.reasoningTokens;
 }

@@ -97,6 +97,13 @@ export function renderPrometheus(v: PrometheusView): string {
     "Output tokens spent on reasoning (part of output).",
   );
   for (const r of models) out.sample("sluice_reasoning_tokens_total", [["model", r.key]], r.tokens.reasoning);
+  out.family(
+    "sluice_cache_write_1h_tokens_total",
+    "counter",
+    "Cache writes with Anthropic's 1-hour TTL, billed at 2x input (part of cache_write).",
+  );
+  for (const r of models)
+    out.sample("sluice_cache_write_1h_tokens_total", [["model", r.key]], r.tokens.cacheWrite1h);
   out.family("sluice_cost_usd_total", "counter", "Cost of priced requests in US dollars, by model.");
   for (const r of models) out.sample("sluice_cost_usd_total", [["model", r.key]], r.costUsd);
   out.family(

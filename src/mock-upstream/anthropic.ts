@@ -56,9 +56,18 @@ export function messages(ctx: HandlerContext): MockResult {
     cache_read_input_tokens: tokens.cacheRead,
   };
   const outputTokens = plan.replyTokens + (plan.thinking?.tokens ?? 0);
+  // Writes count as 1-hour ones when the request marks its cache with ttl "1h" (Claude Code's
+  // CLAUDE_CODE_PROMPT_CACHE_TTL=1h does so on every mark).
+  const write1h =
+    tokens.cacheWrite > 0 && JSON.stringify([body.system, body.tools, body.messages]).includes('"ttl":"1h"')
+      ? tokens.cacheWrite
+      : 0;
   const usage = {
     ...input,
-    cache_creation: { ephemeral_5m_input_tokens: tokens.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    cache_creation: {
+      ephemeral_5m_input_tokens: tokens.cacheWrite - write1h,
+      ephemeral_1h_input_tokens: write1h,
+    },
     output_tokens: outputTokens,
     service_tier: "standard",
   };

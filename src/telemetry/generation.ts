@@ -2,7 +2,7 @@
 // Langfuse trace and generation bodies. Pure: no clock, no I/O. Promises: never a header,
 // a query string or a key — only the forwarded (scrubbed) body, names, counts and timings;
 // inputs over the cap become a cut string with a note; every event fits `eventBudget` bytes.
-import type { Price } from "../metrics/pricing.ts";
+import { costParts, type Price } from "../metrics/pricing.ts";
 import type { Usage } from "../metrics/usage.ts";
 import type { Exchange } from "../proxy/exchange.ts";
 import type { AssembledOutput } from "./output.ts";
@@ -79,12 +79,18 @@ export function traceName(method: string, path: string): string {
   return `${method} ${path.replace(/\/models\/[^/:]+/, "/models/{model}")}`;
 }
 
-/** Langfuse usage types: every key naming "input" sums to input, "output" to output. */
+/**
+ * Langfuse usage types: every key naming "input" sums to input, "output" to output. Anthropic's
+ * 1-hour cache writes are their own type (input_cache_creation_1h, priced at 2x input), the rest
+ * of the writes stay input_cache_creation.
+ */
 export function usageDetails(u: Usage): Record<string, number> {
   const reasoning = Math.min(u.reasoningTokens, u.outputTokens);
+  const oneHour = Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens);
   return {
     input: u.inputTokens,
-    input_cache_creation: u.cacheWriteTokens,
+    input_cache_creation: u.cacheWriteTokens - oneHour,
+    ...(oneHour > 0 ? { input_cache_creation_1h: oneHour } : {}),
     input_cache_read: u.cacheReadTokens,
     output: u.outputTokens - reasoning,
     ...(reasoning > 0 ? { output_reasoning: reasoning } : {}),
@@ -92,16 +98,18 @@ export function usageDetails(u: Usage): Record<string, number> {
   };
 }
 
-/** USD per usage type at a price (per million tokens); total matches the exchange's cost. */
+/** USD per usage type at a price (its long-context band when it applies); total matches the exchange's cost. */
 export function costDetails(u: Usage, p: Price): Record<string, number> {
-  const d = usageDetails(u);
-  const per = (tokens: number | undefined, rate: number) => ((tokens ?? 0) * rate) / 1_000_000;
+  const c = costParts(p, u);
+  const reasoning = Math.min(u.reasoningTokens, u.outputTokens);
+  const reasoningCost = u.outputTokens > 0 ? (c.output * reasoning) / u.outputTokens : 0;
   const parts: Record<string, number> = {
-    input: per(d.input, p.input),
-    input_cache_creation: per(d.input_cache_creation, p.cacheWrite),
-    input_cache_read: per(d.input_cache_read, p.cacheRead),
-    output: per(d.output, p.output),
-    ...(d.output_reasoning ? { output_reasoning: per(d.output_reasoning, p.output) } : {}),
+    input: c.input,
+    input_cache_creation: c.cacheWrite5m,
+    ...(c.cacheWrite1h > 0 ? { input_cache_creation_1h: c.cacheWrite1h } : {}),
+    input_cache_read: c.cacheRead,
+    output: c.output - reasoningCost,
+    ...(reasoning > 0 ? { output_reasoning: reasoningCost } : {}),
   };
   let total = 0;
   for (const v of Object.values(parts)) total += v;

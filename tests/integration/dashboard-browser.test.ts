@@ -81,6 +81,26 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
         sent,
       );
       expect(await text(page, "k-rps-sub")).not.toBe(early);
+      // A request whose cache is written with the 1-hour TTL shows in the models table.
+      const hour = await fetch(`${sluice.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": KEYS[0]!, "anthropic-version": "2023-06-01", "x-mock-cache": "write" },
+        body: JSON.stringify({
+          model: "claude-opus-5-5",
+          max_tokens: 16,
+          system: [
+            { type: "text", text: "rules ".repeat(50), cache_control: { type: "ephemeral", ttl: "1h" } },
+          ],
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+      expect(hour.status).toBe(200);
+      await hour.arrayBuffer();
+      await until(page, "the 1-hour cache writes", () =>
+        [...document.querySelectorAll("#t-models tr")].some(
+          (tr) => tr.textContent?.includes("claude-opus-5-5") && tr.textContent.includes("(1h "),
+        ),
+      );
       expect(await page.$$eval("#t-recent tr", (rows) => rows.length)).toBe(50);
       expect(await page.$$eval("#t-models td.key", (tds) => tds.map((td) => td.textContent))).toContain(
         "claude-sonnet-4-5",

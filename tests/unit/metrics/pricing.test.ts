@@ -71,19 +71,38 @@ describe("pricing overrides", () => {
       input: 3,
       output: 15,
       cacheWrite: 3.75,
+      cacheWrite1h: 6,
       cacheRead: 0.25,
     });
   });
 
   test("a new model's missing cache prices default to its input price", () => {
     const p = createPricing({ "my-finetune": { input: 2, output: 6 } });
-    expect(p.lookup("my-finetune-v2")).toEqual({ input: 2, output: 6, cacheWrite: 2, cacheRead: 2 });
+    expect(p.lookup("my-finetune-v2")).toEqual({
+      input: 2,
+      output: 6,
+      cacheWrite: 2,
+      cacheWrite1h: 2,
+      cacheRead: 2,
+    });
   });
 
   test("a glob override prices a whole family, and a more specific key still wins", () => {
     const p = createPricing({ "acme/*": { input: 1, output: 1 }, "qwen2.5-coder*": { input: 0, output: 0 } });
-    expect(p.lookup("acme/anything-7b")).toEqual({ input: 1, output: 1, cacheWrite: 1, cacheRead: 1 });
-    expect(p.lookup("qwen2.5-coder:7b")).toEqual({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 });
+    expect(p.lookup("acme/anything-7b")).toEqual({
+      input: 1,
+      output: 1,
+      cacheWrite: 1,
+      cacheWrite1h: 1,
+      cacheRead: 1,
+    });
+    expect(p.lookup("qwen2.5-coder:7b")).toEqual({
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheWrite1h: 0,
+      cacheRead: 0,
+    });
     expect(p.lookup("gpt-4o")).toEqual(DEFAULT_PRICES["gpt-4o"]!);
   });
 
@@ -96,7 +115,7 @@ describe("pricing overrides", () => {
 
 describe("costOf", () => {
   test("prices each kind of token at its own rate, per million", () => {
-    const price = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
+    const price = { input: 3, output: 15, cacheWrite: 3.75, cacheWrite1h: 6, cacheRead: 0.3 };
     const cost = costOf(
       price,
       usage({ inputTokens: 12, outputTokens: 187, cacheWriteTokens: 2048, cacheReadTokens: 8192 }),
@@ -106,7 +125,7 @@ describe("costOf", () => {
   });
 
   test("reasoning tokens are not charged twice", () => {
-    const price = { input: 1, output: 10, cacheWrite: 1, cacheRead: 0.1 };
+    const price = { input: 1, output: 10, cacheWrite: 1, cacheWrite1h: 1, cacheRead: 0.1 };
     expect(costOf(price, usage({ outputTokens: 1000, reasoningTokens: 800 }))).toBeCloseTo(0.01, 12);
   });
 

@@ -5,7 +5,7 @@ import type { Price } from "../../../src/metrics/pricing.ts";
 import { toLangfuseBodies } from "../../../src/telemetry/generation.ts";
 import { bytes, finishedExchange } from "./fixture.ts";
 
-const price: Price = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
+const price: Price = { input: 3, output: 15, cacheWrite: 3.75, cacheWrite1h: 6, cacheRead: 0.3 };
 const request = {
   model: "claude-sonnet-4-5",
   max_tokens: 1024,
