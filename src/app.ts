@@ -18,6 +18,8 @@ import type { ExchangeObserver } from "./proxy/observe.ts";
 import { createReachability, type Reachability } from "./proxy/reachability.ts";
 import { logExchange } from "./proxy/request-log.ts";
 import { createScrubStep } from "./proxy/scrub-step.ts";
+import { createKeyPools } from "./resilience/pools.ts";
+import { targetViews } from "./resilience/view.ts";
 import { createRouter } from "./routing/providers.ts";
 import { createTelemetry, type Telemetry } from "./telemetry/langfuse.ts";
 import { telemetryMetrics } from "./telemetry/metrics.ts";
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): SluiceApp {
     fetch: deps.fetch ?? (fetch as FetchFn),
     gate: createKeyGate(deps.config.apiKeys),
     reach,
+    keys: createKeyPools({ log: deps.log }),
     via: `1.1 sluice-${crypto.randomUUID().slice(0, 8)}`,
     random: deps.random ?? Math.random,
     pricing,
@@ -112,7 +115,13 @@ export function createApp(deps: AppDeps): SluiceApp {
       deps.onEnd?.(ex);
     },
   };
-  const healthDeps = { config: deps.config, reach, startedAt, draining: () => draining };
+  const healthDeps = {
+    config: deps.config,
+    reach,
+    startedAt,
+    draining: () => draining,
+    targets: () => targetViews(proxyDeps),
+  };
   // Routed count_tokens needs the tokenizer; load it after start-up instead of on a request.
   if (deps.config.routes.length > 0) setTimeout(() => tokenizer(), 0).unref();
   let slowMs = deps.config.slowRequestMs;
@@ -156,6 +165,8 @@ export function createApp(deps: AppDeps): SluiceApp {
       proxyDeps.config = config;
       proxyDeps.gate = createKeyGate(config.apiKeys);
       proxyDeps.router = createRouter(config);
+      // Keys may have been fixed or replaced: every key starts healthy again.
+      proxyDeps.keys.reset();
       prices = createPricing(pricingOverrides(config));
       if (JSON.stringify(before.scrub) !== JSON.stringify(config.scrub))
         proxyDeps.scrub = createScrubStep(config, deps.log);

@@ -14,6 +14,8 @@ export type ErrorKind =
   | "upstream_unreachable"
   | "upstream_timeout"
   | "upstream_error"
+  | "upstream_rate_limited"
+  | "upstream_keys_refused"
   | "loop_detected"
   | "client_closed"
   | "unavailable"
@@ -27,6 +29,8 @@ export interface ProxyError {
   status: number;
   retryable: boolean;
   message: string;
+  /** Seconds the client should wait before trying again (sent as retry-after). */
+  retryAfterSec?: number;
 }
 
 const TABLE: Record<ErrorKind, { status: number; source: ErrorSource; retryable: boolean }> = {
@@ -39,6 +43,9 @@ const TABLE: Record<ErrorKind, { status: number; source: ErrorSource; retryable:
   upstream_unreachable: { status: 502, source: "upstream", retryable: true },
   upstream_error: { status: 502, source: "upstream", retryable: false },
   upstream_timeout: { status: 504, source: "upstream", retryable: false },
+  // Every key of sluice's own for the upstream rests after a 429 (or refused it with 401/403).
+  upstream_rate_limited: { status: 429, source: "upstream", retryable: false },
+  upstream_keys_refused: { status: 502, source: "upstream", retryable: false },
   loop_detected: { status: 508, source: "internal", retryable: false },
   // 499 is nginx's "client closed request"; it is only ever logged, never sent.
   client_closed: { status: 499, source: "client", retryable: false },
@@ -102,6 +109,11 @@ export function errorBody(api: Api, err: ProxyError): unknown {
 export function renderError(api: Api, err: ProxyError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(errorBody(api, err)), {
     status: err.status,
-    headers: { "content-type": "application/json", "x-sluice-error": err.kind, ...headers },
+    headers: {
+      "content-type": "application/json",
+      "x-sluice-error": err.kind,
+      ...(err.retryAfterSec !== undefined ? { "retry-after": String(err.retryAfterSec) } : {}),
+      ...headers,
+    },
   });
 }

@@ -1,7 +1,8 @@
-// GET /health: liveness plus what sluice knows about each upstream. Needs no key and shows
-// no traffic details, so load balancers and `sluice check` can call it.
+// GET /health: liveness plus what sluice knows about each upstream and each target (key pools).
+// Needs no key and shows no traffic details, so load balancers and `sluice check` can call it.
 import type { Config } from "../config/types.ts";
 import type { Reachability } from "../proxy/reachability.ts";
+import type { TargetView } from "../resilience/view.ts";
 import { VERSION } from "../version.ts";
 
 export interface HealthDeps {
@@ -9,6 +10,8 @@ export interface HealthDeps {
   reach: Reachability;
   startedAt: number;
   draining: () => boolean;
+  /** Each upstream's and provider's resilience state, by name. */
+  targets?: () => Record<string, TargetView>;
 }
 
 export function health(deps: HealthDeps): Response {
@@ -24,6 +27,7 @@ export function health(deps: HealthDeps): Response {
     version: VERSION,
     uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
     upstreams,
+    ...(deps.targets ? { targets: deps.targets() } : {}),
   };
   return Response.json(body, {
     status: deps.draining() ? 503 : 200,

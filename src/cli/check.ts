@@ -17,6 +17,10 @@ function shown(name: SettingName, value: unknown): string {
   return typeof value === "string" ? (value === "" ? "(empty)" : value) : JSON.stringify(value);
 }
 
+/** A key pool, by size only. */
+const keysShown = (keys: string[]) =>
+  keys.length === 0 ? "(none)" : keys.length === 1 ? "(set)" : `(pool of ${keys.length}, redacted)`;
+
 async function reachable(url: string, timeoutMs: number): Promise<string> {
   const u = new URL(url);
   const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
@@ -56,9 +60,12 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
   for (const name of SETTING_NAMES) {
     out(`  ${envName(name).padEnd(34)} ${shown(name, flat[name]).padEnd(42)} [${sources[name]}]`);
   }
+  for (const u of Object.values(config.upstreams)) {
+    if (u.apiKeys.length > 1) out(`  upstream ${u.name}: key ${keysShown(u.apiKeys)}`);
+  }
   for (const [name, p] of Object.entries(config.providers)) {
     out(
-      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${p.apiKey ? "(set)" : "(none)"}` +
+      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${keysShown(p.apiKeys)}` +
         `${p.max_tokens !== undefined ? ` max_tokens ${p.max_tokens}` : ""}` +
         `${p.think_tags !== undefined ? ` think_tags ${p.think_tags}` : ""}`,
     );

@@ -8,6 +8,7 @@ export const PRESET_NAMES = Object.keys(presets) as [string, ...string[]];
 export type PresetName = keyof typeof presets;
 
 const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"));
+const envVar = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"));
 
 export const providerSchema = v.strictObject({
   preset: v.optional(v.picklist(PRESET_NAMES, `must be one of: ${PRESET_NAMES.join(", ")}`)),
@@ -20,7 +21,8 @@ export const providerSchema = v.strictObject({
       v.transform((s) => s.replace(/\/+$/, "")),
     ),
   ),
-  api_key_env: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"))),
+  /** One variable name, or several for a key pool (`["KEY_A", "KEY_B"]`). */
+  api_key_env: v.optional(v.union([envVar, v.pipe(v.array(envVar), v.minLength(1, "must name a variable"))])),
   drop_params: v.optional(v.array(nonEmpty)),
   strict: v.optional(v.boolean()),
   max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),

@@ -10,8 +10,8 @@ export interface UpstreamConfig {
   /** API it speaks, which decides how an override key is sent. */
   api: UpstreamName;
   baseUrl: string;
-  /** When set, replaces whatever key the client sent. */
-  apiKey: string;
+  /** sluice's own keys (a pool, comma-separated in the setting); when set they replace the client's. */
+  apiKeys: string[];
 }
 
 export interface Config {
@@ -45,17 +45,17 @@ export interface Config {
   logFormat: "auto" | "json" | "pretty";
   slowRequestMs: number;
   shutdownTimeoutMs: number;
-  providers: Record<string, ProviderInput & { apiKey: string }>;
+  providers: Record<string, ProviderInput & { apiKeys: string[] }>;
   routes: RouteInput[];
   pricing: Record<string, PriceInput>;
 }
 
 export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string | undefined>): Config {
-  const upstream = (name: UpstreamName, baseUrl: string, apiKey: string): UpstreamConfig => ({
+  const upstream = (name: UpstreamName, baseUrl: string, keys: string): UpstreamConfig => ({
     api: name,
     name,
     baseUrl,
-    apiKey,
+    apiKeys: splitList(keys),
   });
   return {
     host: s.host,
@@ -99,12 +99,26 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
     providers: Object.fromEntries(
       Object.entries(t.providers).map(([name, p]) => [
         name,
-        { ...p, apiKey: p.api_key_env ? (env[p.api_key_env] ?? "") : "" },
+        { ...p, apiKeys: keyEnvNames(p.api_key_env).flatMap((n) => splitList(env[n] ?? "")) },
       ]),
     ),
     routes: t.routes,
     pricing: t.pricing,
   };
+}
+
+/** A comma-separated list, trimmed, without empty entries (a key pool: `k1,k2`). */
+export function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** api_key_env names one variable or several (a key pool); each may hold a comma-separated list. */
+export function keyEnvNames(names: string | string[] | undefined): string[] {
+  if (names === undefined) return [];
+  return typeof names === "string" ? [names] : names;
 }
 
 /** `key` or `name=key`, comma-separated; unnamed keys are called key1, key2 ... */

@@ -1,12 +1,13 @@
 // Owns the mock upstream's HTTP shell: Bun.serve, reading and recording each request, applying
-// the request-level knobs (redirect, status sequence, latency) and the /__mock/* introspection
-// routes. Promises: every response carries x-mock-upstream: 1 and x-request-id; a client that
+// the request-level knobs (redirect, fault table, status sequence, latency) and the /__mock/*
+// introspection routes. Promises: every response carries x-mock-upstream: 1 and x-request-id; a client that
 // leaves (during the latency wait or mid-stream) is recorded as aborted and stops all timers.
 //
 // idleTimeout is 0 (no idle limit) on purpose: this is a test tool whose streams may pause for
 // minutes (x-mock-gap-ms) and must not be cut by Bun's 10 s default. Do not expose it publicly.
 
 import { defaultMessage, errorBody } from "./errors.ts";
+import { FaultTable, parseFaults, presentedKey } from "./faults.ts";
 import { type HandlerContext, type MockResult, mockId } from "./handler.ts";
 import { parseKnobs, StatusSequences } from "./knobs.ts";
 import { RequestLog } from "./request-log.ts";
@@ -24,10 +25,16 @@ interface State {
   opts: MockOptions;
   log: RequestLog;
   sequences: StatusSequences;
+  faults: FaultTable;
 }
 
 export function startMockUpstream(opts: MockOptions = {}): MockServer {
-  const state: State = { opts, log: new RequestLog(), sequences: new StatusSequences() };
+  const state: State = {
+    opts,
+    log: new RequestLog(),
+    sequences: new StatusSequences(),
+    faults: new FaultTable(),
+  };
   let seq = 0;
   const server = Bun.serve({
     port: opts.port ?? DEFAULT_PORT,
@@ -65,7 +72,7 @@ async function handle(req: Request, state: State, seq: number): Promise<Response
   const requestId = mockId("req_", seq);
   const url = new URL(req.url);
   const headers = new Headers({ "x-mock-upstream": "1", "x-request-id": requestId });
-  if (url.pathname.startsWith("/__mock/")) return introspect(req, url.pathname, state, headers);
+  if (url.pathname.startsWith("/__mock/")) return await introspect(req, url.pathname, state, headers);
 
   const route = matchRoute(req.method, url.pathname, req.headers);
   if (route.flavor === "anthropic") headers.set("request-id", requestId);
@@ -83,9 +90,7 @@ async function handle(req: Request, state: State, seq: number): Promise<Response
     requestId,
     now,
   };
-  const result = parsed.ok
-    ? decide(route, text, ctx, state.sequences)
-    : failure(route, 400, parsed.message, requestId);
+  const result = parsed.ok ? decide(route, text, ctx, state) : failure(route, 400, parsed.message, requestId);
 
   if (!(await delay(knobs.latencyMs, req.signal))) {
     entry.aborted = true;
@@ -109,13 +114,8 @@ async function handle(req: Request, state: State, seq: number): Promise<Response
   return jsonResponse(result.body, delivery);
 }
 
-/** What to answer, in order: redirect, scripted status, routing errors, then the API handler. */
-function decide(
-  route: Route,
-  text: string | undefined,
-  ctx: HandlerContext,
-  sequences: StatusSequences,
-): MockResult {
+/** What to answer, in order: redirect, fault table, scripted status, routing errors, the API handler. */
+function decide(route: Route, text: string | undefined, ctx: HandlerContext, state: State): MockResult {
   const { knobs, requestId } = ctx;
   if (knobs.redirect !== undefined) {
     return {
@@ -125,11 +125,17 @@ function decide(
       headers: { location: knobs.redirect },
     };
   }
-  const status = sequences.next(knobs);
+  const fault = state.faults.next({
+    key: presentedKey(ctx.headers),
+    model: modelOf(route, text),
+    path: ctx.url.pathname,
+  });
+  const status = fault?.status ?? state.sequences.next(knobs);
+  const retryAfter = fault ? fault.retryAfter : knobs.retryAfter;
   if (status !== undefined && (status < 200 || status > 299)) {
     const result = failure(route, status, defaultMessage(status), requestId);
-    if (knobs.retryAfter !== undefined && RETRY_AFTER_STATUSES.has(status) && result.kind === "json") {
-      result.headers = { "retry-after": knobs.retryAfter };
+    if (retryAfter !== undefined && RETRY_AFTER_STATUSES.has(status) && result.kind === "json") {
+      result.headers = { "retry-after": retryAfter };
     }
     return result;
   }
@@ -168,6 +174,14 @@ async function readBody(req: Request): Promise<string | undefined> {
   }
 }
 
+/** The model a request asks for: the body's `model`, or Gemini's path parameter. */
+function modelOf(route: Route, text: string | undefined): string | undefined {
+  if (route.kind === "handler" && route.params.model) return route.params.model;
+  if (text === undefined || !text.includes('"model"')) return undefined;
+  const model = (parseJson(text) as { model?: unknown } | undefined)?.model;
+  return typeof model === "string" ? model : undefined;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -193,7 +207,7 @@ function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-function introspect(req: Request, path: string, state: State, headers: Headers): Response {
+async function introspect(req: Request, path: string, state: State, headers: Headers): Promise<Response> {
   const reply = (body: unknown, status = 200) => Response.json(body, { status, headers });
   const method = req.method === "HEAD" ? "GET" : req.method;
   if (path === "/__mock/requests") {
@@ -205,7 +219,16 @@ function introspect(req: Request, path: string, state: State, headers: Headers):
     if (method !== "POST") return reply({ error: { message: "use POST" } }, 405);
     state.log.clear();
     state.sequences.reset();
+    state.faults.reset();
     return reply({ ok: true });
+  }
+  if (path === "/__mock/faults") {
+    if (method === "GET") return reply({ faults: state.faults.faults });
+    if (method !== "POST") return reply({ error: { message: "use GET or POST" } }, 405);
+    const parsed = parseFaults(parseJson(await req.text()));
+    if (!parsed.ok) return reply({ error: { message: parsed.message } }, 400);
+    state.faults.set(parsed.faults);
+    return reply({ ok: true, faults: parsed.faults.length });
   }
   return reply({ error: { message: `Not found: ${path}` } }, 404);
 }

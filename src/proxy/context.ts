@@ -4,6 +4,7 @@
 import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
+import type { KeyPools } from "../resilience/pools.ts";
 import type { Router } from "../routing/providers.ts";
 import type { Scrubber } from "../scrub/scrub.ts";
 import type { KeyGate } from "./auth.ts";
@@ -21,6 +22,8 @@ export interface ProxyDeps {
   fetch: FetchFn;
   gate: KeyGate;
   reach: Reachability;
+  /** Health of sluice's own upstream keys (rests after 429, out after 401/403). */
+  keys: KeyPools;
   pricing: Pricing;
   /** Secret scrubbing, when SLUICE_SCRUB is not off. */
   scrub?: ScrubStep;

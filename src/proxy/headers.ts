@@ -35,9 +35,14 @@ function connectionTokens(headers: Headers): Set<string> | undefined {
   return new Set(value.split(",").map((t) => t.trim().toLowerCase()));
 }
 
+/** The API whose header style carries sluice's key, and the key chosen from its pool ("" = none). */
+export interface KeyedUpstream {
+  api: UpstreamName;
+  apiKey: string;
+}
+
 export interface UpstreamHeaderOptions {
-  /** The API whose header style carries sluice's key, and that key ("" = none of sluice's own). */
-  upstream: { api: UpstreamName; apiKey: string };
+  upstream: KeyedUpstream;
   /** The client's key was sluice's internal key: never forward it. */
   stripClientKeys: boolean;
   /** This proxy's Via token, for loop detection. */

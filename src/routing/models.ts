@@ -18,8 +18,10 @@ interface ModelEntry {
 export async function listModels(ctx: RequestContext, router: Router): Promise<Response> {
   const { deps, req } = ctx;
   const upstream = deps.config.upstreams.anthropic;
+  // A listing is one quick call: the pool's next usable key, no moving on.
+  const pick = deps.keys.pick(upstream.name, upstream.apiKeys, new Set());
   const headers = upstreamRequestHeaders(req.headers, {
-    upstream,
+    upstream: { api: upstream.api, apiKey: pick.kind === "key" ? pick.key : (upstream.apiKeys[0] ?? "") },
     stripClientKeys: deps.gate.enabled,
     via: deps.via,
   });

@@ -41,14 +41,12 @@ export function buildPlan(input: PlanInput): Target[] {
 }
 
 export function passTarget(u: UpstreamConfig): Target {
-  return { name: u.name, leg: "pass", api: u.api, baseUrl: u.baseUrl, keys: keysOf(u.apiKey) };
+  return { name: u.name, leg: "pass", api: u.api, baseUrl: u.baseUrl, keys: u.apiKeys };
 }
 
 export function routedTarget(match: RouteMatch, counting: boolean): Target {
   const p = match.provider;
   const leg = p.format === "anthropic" ? "pass" : counting ? "count" : "translate";
   const api = p.format === "anthropic" ? "anthropic" : "openai";
-  return { name: p.name, leg, api, baseUrl: p.baseUrl, keys: keysOf(p.apiKey), match };
+  return { name: p.name, leg, api, baseUrl: p.baseUrl, keys: p.apiKeys, match };
 }
-
-const keysOf = (key: string): string[] => (key === "" ? [] : [key]);

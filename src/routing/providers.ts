@@ -1,14 +1,15 @@
 // The [providers] and [[routes]] tables, resolved: which provider and model an Anthropic
 // request's model goes to. Pure; presets fill format, base URL and quirks, the table's own
 // fields override them.
-import type { Config, UpstreamConfig } from "../config/types.ts";
+import type { Config } from "../config/types.ts";
 import { type Preset, presets } from "../translate/presets.ts";
 
 export interface Provider {
   name: string;
   format: "openai" | "anthropic";
   baseUrl: string;
-  apiKey: string;
+  /** The provider's key pool (api_key_env); empty: no key is sent. */
+  apiKeys: string[];
   preset: Preset;
   strict: boolean;
   dropParams: string[];
@@ -68,7 +69,7 @@ export function resolveProviders(config: Config): Record<string, Provider> {
       name,
       format,
       baseUrl: preset.baseUrl,
-      apiKey: p.apiKey,
+      apiKeys: p.apiKeys,
       preset,
       strict: p.strict ?? false,
       dropParams: p.drop_params ?? [],
@@ -81,7 +82,7 @@ export function resolveProviders(config: Config): Record<string, Provider> {
       name: "anthropic",
       format: "anthropic",
       baseUrl: a.baseUrl,
-      apiKey: a.apiKey,
+      apiKeys: a.apiKeys,
       preset: { format: "anthropic", baseUrl: a.baseUrl },
       strict: false,
       dropParams: [],
@@ -114,9 +115,4 @@ export function createRouter(config: Config): Router {
 export function maxTokensCap(match: RouteMatch): number | undefined {
   const caps = [match.provider.preset.maxTokensCap, match.maxTokens].filter((c) => c !== undefined);
   return caps.length > 0 ? Math.min(...caps) : undefined;
-}
-
-/** An anthropic-format provider as an upstream for plain forwarding. */
-export function asUpstream(p: Provider): UpstreamConfig {
-  return { name: p.name, api: "anthropic", baseUrl: p.baseUrl, apiKey: p.apiKey };
 }

@@ -55,8 +55,8 @@ const NO_STATS: TelemetryStats = { queued: 0, sent: 0, dropped: 0, failed: 0 };
 function secretsOf(config: Config): string[] {
   return [
     ...config.apiKeys.map((k) => k.key),
-    ...Object.values(config.upstreams).map((u) => u.apiKey),
-    ...Object.values(config.providers).map((p) => p.apiKey),
+    ...Object.values(config.upstreams).flatMap((u) => u.apiKeys),
+    ...Object.values(config.providers).flatMap((p) => p.apiKeys),
     config.adminKey,
     config.scrub.hmacKey,
     config.langfuse.secretKey,

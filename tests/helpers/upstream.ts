@@ -37,3 +37,45 @@ export function startUpstream(
     stop: () => server.stop(true),
   };
 }
+
+/** The credential a request carries (Bearer, x-api-key or x-goog-api-key); "" when none. */
+export function keyOf(headers: Headers): string {
+  const auth = headers.get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
+  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? "";
+}
+
+/** An answer in a fault script: a status (with an Anthropic-style error body) or a whole Response. */
+export type Scripted = number | { status: number; retryAfter?: string } | (() => Response);
+
+/** A Response for one scripted answer. */
+export function scripted(answer: Scripted): Response {
+  if (typeof answer === "function") return answer();
+  const { status, retryAfter } =
+    typeof answer === "number" ? { status: answer, retryAfter: undefined } : answer;
+  const type = status === 429 ? "rate_limit_error" : status === 401 ? "authentication_error" : "api_error";
+  return Response.json(
+    { type: "error", error: { type, message: `scripted ${status}` } },
+    { status, headers: retryAfter ? { "retry-after": retryAfter } : {} },
+  );
+}
+
+/**
+ * A handler that fails on command per key: each key's answers are used in order (the last one
+ * repeats); keys without a script, and the end of a script saying 200, get `ok`.
+ */
+export function byKey(
+  script: Record<string, Scripted[]>,
+  ok: (req: Request, seen: Seen) => Response | Promise<Response>,
+): (req: Request, seen: Seen) => Response | Promise<Response> {
+  const counts = new Map<string, number>();
+  return (req, seen) => {
+    const key = keyOf(req.headers);
+    const answers = script[key];
+    if (!answers || answers.length === 0) return ok(req, seen);
+    const n = counts.get(key) ?? 0;
+    counts.set(key, n + 1);
+    const answer = answers[Math.min(n, answers.length - 1)]!;
+    return answer === 200 ? ok(req, seen) : scripted(answer);
+  };
+}

@@ -131,7 +131,7 @@ provider = "missing"
       env: { OLLAMA_KEY: "ok" },
     });
     if (!good.ok) throw new Error(good.errors.join());
-    expect(good.config.providers.local?.apiKey).toBe("ok");
+    expect(good.config.providers.local?.apiKeys).toEqual(["ok"]);
     expect(good.config.routes[0]?.model).toBe("qwen2.5-coder:7b");
   });
 

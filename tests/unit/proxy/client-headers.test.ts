@@ -1,9 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import type { UpstreamConfig } from "../../../src/config/types.ts";
-import { clientRequestId, echoRequestId, upstreamRequestHeaders } from "../../../src/proxy/headers.ts";
+import {
+  clientRequestId,
+  echoRequestId,
+  type KeyedUpstream,
+  upstreamRequestHeaders,
+} from "../../../src/proxy/headers.ts";
 
-const anthropic: UpstreamConfig = { name: "anthropic", api: "anthropic", baseUrl: "x", apiKey: "" };
-const openai: UpstreamConfig = { name: "openai", api: "openai", baseUrl: "x", apiKey: "" };
+const anthropic: KeyedUpstream = { api: "anthropic", apiKey: "" };
+const openai: KeyedUpstream = { api: "openai", apiKey: "" };
 const VIA = "1.1 sluice-abcd1234";
 
 describe("anthropic-version default", () => {

@@ -1,13 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import type { UpstreamConfig } from "../../../src/config/types.ts";
-import { clientResponseHeaders, isLoop, upstreamRequestHeaders } from "../../../src/proxy/headers.ts";
+import {
+  clientResponseHeaders,
+  isLoop,
+  type KeyedUpstream,
+  upstreamRequestHeaders,
+} from "../../../src/proxy/headers.ts";
 
-const anthropic: UpstreamConfig = {
-  name: "anthropic",
-  api: "anthropic",
-  baseUrl: "https://api.anthropic.com",
-  apiKey: "",
-};
+const anthropic: KeyedUpstream = { api: "anthropic", apiKey: "" };
 const VIA = "1.1 sluice-abcd1234";
 
 describe("upstream request headers", () => {

@@ -8,7 +8,7 @@ const match = (model: string, caps: { provider?: number; route?: number } = {}):
     name: "p",
     format: "anthropic",
     baseUrl: "http://x",
-    apiKey: "",
+    apiKeys: [],
     preset: {
       format: "anthropic",
       baseUrl: "http://x",

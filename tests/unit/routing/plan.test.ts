@@ -6,8 +6,8 @@ import { testConfig } from "../../helpers/config.ts";
 const config = () => {
   const c = testConfig({ SLUICE_ANTHROPIC_API_KEY: "sk-ant" });
   c.providers = {
-    local: { preset: "ollama", apiKey: "" },
-    renamed: { preset: "anthropic", base_url: "http://127.0.0.1:1", apiKey: "sk-renamed" },
+    local: { preset: "ollama", apiKeys: [] },
+    renamed: { preset: "anthropic", base_url: "http://127.0.0.1:1", apiKeys: ["sk-renamed"] },
   };
   c.routes = [
     { match: "claude-haiku-*", provider: "local", model: "qwen2.5-coder:7b" },

@@ -20,7 +20,7 @@ describe("route globs", () => {
 describe("the router", () => {
   const config = () => {
     const c = testConfig();
-    c.providers = { local: { preset: "ollama", apiKey: "k", max_tokens: 8000 } };
+    c.providers = { local: { preset: "ollama", apiKeys: ["k"], max_tokens: 8000 } };
     c.routes = [
       { match: "claude-haiku-*", provider: "local", model: "qwen", max_tokens: 4000 },
       { match: "claude-*", provider: "anthropic" },

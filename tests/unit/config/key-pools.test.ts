@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import { loadConfig } from "../../../src/config/load.ts";
+
+const files = (map: Record<string, string>) => (path: string) => map[path];
+
+describe("key pools in the configuration", () => {
+  test("an upstream key setting holds one key or a comma-separated pool", () => {
+    const r = loadConfig({
+      env: { SLUICE_ANTHROPIC_API_KEY: " k1 , k2,", SLUICE_OPENAI_API_KEY: "o1", SLUICE_GEMINI_API_KEY: "" },
+      defaultFiles: [],
+    });
+    if (!r.ok) throw new Error(r.errors.join());
+    expect(r.config.upstreams.anthropic.apiKeys).toEqual(["k1", "k2"]);
+    expect(r.config.upstreams.openai.apiKeys).toEqual(["o1"]);
+    expect(r.config.upstreams.gemini.apiKeys).toEqual([]);
+  });
+
+  test("api_key_env names one variable or several, each holding one key or a list", () => {
+    const toml = `
+[providers.one]
+preset = "ollama"
+api_key_env = "ONE"
+
+[providers.many]
+preset = "openrouter"
+api_key_env = ["KEY_A", "KEY_B", "UNSET"]
+`;
+    const r = loadConfig({
+      configPath: "p.toml",
+      readFile: files({ "p.toml": toml }),
+      env: { ONE: "o", KEY_A: "a1,a2", KEY_B: "b" },
+    });
+    if (!r.ok) throw new Error(r.errors.join());
+    expect(r.config.providers.one?.apiKeys).toEqual(["o"]);
+    expect(r.config.providers.many?.apiKeys).toEqual(["a1", "a2", "b"]);
+  });
+
+  test("a bad api_key_env is refused with its path", () => {
+    const r = loadConfig({
+      configPath: "p.toml",
+      readFile: files({ "p.toml": '[providers.x]\npreset = "ollama"\napi_key_env = ["OK", "not a name"]\n' }),
+      env: {},
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join()).toContain("providers.x.api_key_env");
+  });
+});
