@@ -147,6 +147,11 @@ export const SETTINGS = {
     default: 10485760,
     doc: "larger bodies get 413 while scrubbing",
   },
+  scrub_max_matches: {
+    schema: int(1, 10_000_000),
+    default: 50000,
+    doc: "most secrets replaced in one request while scrubbing; more get 413",
+  },
   scrub_oversize: {
     schema: enumOf(["reject", "pass"] as const),
     default: "reject",

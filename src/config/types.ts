@@ -38,6 +38,7 @@ export interface Config {
     restore: boolean;
     maxBodyBytes: number;
     oversize: "reject" | "pass";
+    maxMatches: number;
   };
   langfuse: { baseUrl: string; publicKey: string; secretKey: string; environment: string };
   telemetryMaxBodyBytes: number;
@@ -84,6 +85,7 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
       restore: s.scrub_restore,
       maxBodyBytes: s.scrub_max_body_bytes,
       oversize: s.scrub_oversize,
+      maxMatches: s.scrub_max_matches,
     },
     langfuse: {
       baseUrl: s.langfuse_base_url,

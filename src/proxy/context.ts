@@ -6,7 +6,7 @@ import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
 import type { KeyPools } from "../resilience/pools.ts";
 import type { Router } from "../routing/providers.ts";
-import type { Scrubber } from "../scrub/scrub.ts";
+import type { Restorer } from "../scrub/scrub.ts";
 import type { KeyGate } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import { clientRequestId } from "./headers.ts";
@@ -50,7 +50,7 @@ export interface RequestContext {
   /** null: the body was decompressed, send it without content-encoding. */
   contentEncoding?: string | null;
   /** Set when the request had secrets replaced by pseudonyms that the answer must get back. */
-  restorer?: Scrubber;
+  restorer?: Restorer;
   /** The body parsed as JSON, memoised; undefined when it is not JSON. */
   json(): unknown;
   /** Replace the forwarded body (and forget the memoised parse). */

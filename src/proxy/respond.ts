@@ -10,7 +10,7 @@ import type { AbortCause } from "./http-client.ts";
 import { fanOut, guarded, type ResponseConsumer } from "./observe.ts";
 import { relay } from "./relay.ts";
 import { createResponseReader } from "./response-reader.ts";
-import { restoreTransform } from "./scrub-step.ts";
+import { restorePlan } from "./restore-step.ts";
 import { usageConsumer } from "./usage-consumer.ts";
 
 export interface UpstreamAnswer {
@@ -133,13 +133,22 @@ export function respond(
     },
   });
   const restore = ctx.restorer
-    ? restoreTransform(ctx.restorer, ctx.route.api, answer.headers.get("content-type"), ex.stream)
+    ? restorePlan(
+        ctx.restorer,
+        ctx.route.api,
+        {
+          contentType: answer.headers.get("content-type"),
+          contentEncoding: transform ? null : answer.headers.get("content-encoding"),
+        },
+        ex.stream,
+      )
     : undefined;
   let body = transform ? stream.pipeThrough(transform) : stream;
   if (restore) {
-    body = body.pipeThrough(restore);
+    body = body.pipeThrough(restore.transform);
     // Restored values differ in length from their pseudonyms.
     headers.delete("content-length");
+    if (restore.decoded) headers.delete("content-encoding");
   }
   return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
 }

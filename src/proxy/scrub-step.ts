@@ -1,35 +1,59 @@
-// Secret scrubbing on the request path: decompresses the body under a cap, replaces secrets
-// in JSON string values (or plain text), and arranges for pseudonyms in the answer to be put
-// back. Refuses (413 / 415) rather than ever forwarding an unscrubbed body silently.
+// Secret scrubbing on the request path: decompresses the body under a cap, scrubs it as its bytes
+// say it is (src/scrub/payload.ts: JSON, text, multipart, UTF-16/32; never by its label), and
+// arranges for pseudonyms in the answer to be put back. Refuses (400 / 413 / 415) rather than
+// ever forwarding an unscrubbed body silently.
+// Restore isolation: with the key gate on, each key has its own vault and its answers may get
+// back anything that vault holds; without it, every client shares one vault, so an answer may
+// only get back the values its own request sent (the pseudonyms this request minted).
 import type { Config } from "../config/types.ts";
 import { type ProxyError, proxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { PayloadResult } from "../scrub/payload.ts";
+import { PLACEHOLDER_PREFIX } from "../scrub/placeholder.ts";
 import { createScrubber, type Scrubber } from "../scrub/scrub.ts";
 import type { RequestContext } from "./context.ts";
 import { canDecompress, decompress, isPlain } from "./decompress.ts";
 
+const PREFIX = Buffer.from(PLACEHOLDER_PREFIX);
+
 export interface ScrubStep {
-  /** Scrubs ctx's body in place; sets ctx.restore when the answer needs restoring. */
-  apply(ctx: RequestContext): ProxyError | undefined;
+  /** Scrubs ctx's body in place; sets ctx.restorer when the answer needs restoring. */
+  apply(ctx: RequestContext): Promise<ProxyError | undefined>;
 }
 
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|x-ndjson|[\w.+-]+\+json)|text\/)/i;
+/** Scrubs one body somewhere (a worker); the caller's scrubber records what it minted. */
+export type OffThread = (
+  scrubber: Scrubber,
+  body: Uint8Array,
+  contentType: string | null,
+  maxHits: number,
+) => Promise<PayloadResult>;
 
 export function hmacKeyBytes(hex: string): Uint8Array {
   if (hex !== "") return Uint8Array.from(Buffer.from(hex, "hex"));
   return crypto.getRandomValues(new Uint8Array(32));
 }
 
-export function createScrubStep(config: Config, log: Logger): ScrubStep | undefined {
-  const { mode, maxBodyBytes, oversize, restore } = config.scrub;
+export interface ScrubStepOptions {
+  /** Bodies at least this large are scrubbed by `offThread`, when given. */
+  offThreadFrom?: number;
+  offThread?: OffThread;
+  /** The HMAC key bytes (tests pin them; default from config, else random). */
+  hmacKey?: Uint8Array;
+}
+
+export function createScrubStep(
+  config: Config,
+  log: Logger,
+  opts: ScrubStepOptions = {},
+): ScrubStep | undefined {
+  const { mode, maxBodyBytes, oversize, restore, maxMatches } = config.scrub;
   if (mode === "off") return undefined;
   if (mode === "pseudonymize" && config.scrub.hmacKey === "") {
     log.warn("scrub: no SLUICE_SCRUB_HMAC_KEY; pseudonyms change on restart (prompt caches then miss once)");
   }
-  const key = hmacKeyBytes(config.scrub.hmacKey);
-  // One vault per client key: a client can only ever get its own values restored.
+  const key = opts.hmacKey ?? hmacKeyBytes(config.scrub.hmacKey);
+  // One vault per client key (and one shared by all clients without the gate).
   const scrubbers = new Map<string, Scrubber>();
   const scrubberFor = (client = "") => {
     let s = scrubbers.get(client);
@@ -39,19 +63,18 @@ export function createScrubStep(config: Config, log: Logger): ScrubStep | undefi
     }
     return s;
   };
+  const offThreadFrom = opts.offThreadFrom ?? Number.POSITIVE_INFINITY;
   let warnedBinary = false;
 
   return {
-    apply(ctx) {
+    async apply(ctx) {
       let body = ctx.body;
       if (body.byteLength === 0) return undefined;
       if (body.byteLength > maxBodyBytes) {
         if (oversize === "pass") {
           log.warn(
             "scrub: body over SLUICE_SCRUB_MAX_BODY_BYTES forwarded unscrubbed (SLUICE_SCRUB_OVERSIZE=pass)",
-            {
-              id: ctx.ex.id,
-            },
+            { id: ctx.ex.id },
           );
           return undefined;
         }
@@ -71,65 +94,29 @@ export function createScrubStep(config: Config, log: Logger): ScrubStep | undefi
         body = plain;
         ctx.contentEncoding = null;
       }
-      const type = ctx.req.headers.get("content-type") ?? "application/json";
-      const scrubber = scrubberFor(ctx.ex.client);
-      const text = decoder.decode(body);
-      let result = TEXTUAL.test(type) ? scrubber.scrubBody(text) : undefined;
-      if (result && "error" in result) result = scrubber.scrubText(text);
-      if (!result) {
-        if (!warnedBinary)
-          log.info("scrub: binary request bodies (uploads) are forwarded as they are", { type });
+      const gated = ctx.deps.gate.enabled && ctx.ex.client !== undefined;
+      const scrubber = scrubberFor(gated ? ctx.ex.client : "");
+      const type = ctx.req.headers.get("content-type");
+      const result =
+        opts.offThread && body.byteLength >= offThreadFrom
+          ? await opts.offThread(scrubber, body, type, maxMatches)
+          : scrubber.scrubPayload(body, type, maxMatches);
+      if (!result.ok) return proxyError(result.kind, result.message);
+      if (result.binary.length > 0 && !warnedBinary) {
         warnedBinary = true;
-        if (body !== ctx.body) ctx.setBody(body);
-        return undefined;
+        log.info("scrub: media request bodies and file parts (images, audio, archives) pass as they are", {
+          formats: result.binary.join(","),
+        });
       }
       const hits = Object.values(result.hits).reduce((a, b) => a + b, 0);
       if (hits > 0) ctx.ex.scrubHits = result.hits;
-      if (result.changed) ctx.setBody(encoder.encode(result.text));
+      if (result.bytes !== undefined) ctx.setBody(result.bytes);
       else if (body !== ctx.body) ctx.setBody(body);
-      if (hits > 0 && restore && mode === "pseudonymize") ctx.restorer = scrubber;
+      // A gated client may also quote a placeholder its vault made earlier (it is in its vault).
+      const quotes = gated && Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(PREFIX);
+      if ((hits > 0 || quotes) && restore && mode === "pseudonymize")
+        ctx.restorer = scrubber.restorerFor(result.minted, { vault: gated });
       return undefined;
     },
   };
-}
-
-/** Largest JSON answer held to restore placeholders in it (inline images make answers big). */
-export const WHOLE_RESTORE_CAP = 32 * 1024 * 1024;
-
-/**
- * The response transform that puts real values back, by content type; undefined = none.
- * `streamed`: the request asked for a stream (Gemini's streamGenerateContent answers a JSON
- * array over time without alt=sse, restored element by element rather than whole).
- */
-export function restoreTransform(
-  scrubber: Scrubber,
-  api: "anthropic" | "openai" | "gemini",
-  contentType: string | null,
-  streamed = false,
-  cap = WHOLE_RESTORE_CAP,
-): TransformStream<Uint8Array, Uint8Array> | undefined {
-  if (contentType?.includes("text/event-stream")) return scrubber.sseRestoreTransform(api);
-  if (!contentType?.includes("json")) return undefined;
-  if (streamed && api === "gemini") return scrubber.jsonArrayRestoreTransform();
-  // A JSON answer is restored whole: placeholders may sit anywhere in it. Up to a cap: beyond it
-  // the answer passes on as it came (placeholders, never secrets, reach the client), so one huge
-  // answer cannot hold unbounded memory.
-  const parts: Uint8Array[] = [];
-  let held = 0;
-  let overflowed = false;
-  return new TransformStream({
-    transform(chunk, out) {
-      if (overflowed) return out.enqueue(chunk);
-      parts.push(chunk);
-      held += chunk.byteLength;
-      if (held <= cap) return;
-      overflowed = true;
-      for (const p of parts.splice(0)) out.enqueue(p);
-    },
-    flush(out) {
-      if (overflowed) return;
-      const text = decoder.decode(Buffer.concat(parts));
-      out.enqueue(encoder.encode(scrubber.restoreJsonBody(text)));
-    },
-  });
 }

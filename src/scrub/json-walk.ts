@@ -1,18 +1,25 @@
 // Owns which JSON string values of a provider request or response are content (scanned by the
 // scrubber, restored by restore) and which are structure. Scrub and restore share this one rule so
-// a real value is only ever put back where the next request would scrub it again.
+// a real value is only ever put back where the next request would scrub it again. The rule is
+// written once (ruleFor / isMedia) and walked over two shapes: raw-text trees (src/json/tree.ts,
+// request bodies and whole answers, edited by spans) and parsed values (SSE events).
 //
 // The rule, for a string value reached under `key` in object `parent`:
 // - object keys are never touched, only values;
 // - STRUCTURAL keys are skipped with their whole subtree: identifiers, enums, tool names and
 //   schemas, signed or encrypted blobs (thinking, signature, encrypted_content), and credentials
 //   meant for the provider itself (authorization_token of MCP servers);
-// - `data` is skipped when it is binary: its parent is a base64 source (type "base64", or a
-//   media/mime type that is not a plain-text document), redacted thinking, or audio with a format;
-// - a string that is a base64 data: URL is skipped wherever it is;
+// - media is skipped only when it really is media: the field is a media field (`data` of a base64
+//   source, inline data, audio or redacted thinking; `image_url` / `image_url.url`; `file_data`)
+//   and the value is valid standard base64 from start to end (bare, or after a `data:<type>;base64,`
+//   prefix). Anything else there, and data: URLs anywhere else, are content;
 // - tool inputs written by the model (Anthropic tool_use `input`, Gemini functionCall `args`) and
 //   tool outputs sent to Gemini (functionResponse `response`) are free-form: every string inside is
 //   content, whatever its key.
+// Duplicated keys: every copy is walked. A sibling that decides a skip (`type` of a base64 source)
+// counts only when every copy agrees; one that widens the scan (`type` of a tool_use) when any does.
+
+import type { JsonNode, ObjectNode, StringNode } from "../json/tree.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -64,33 +71,127 @@ const STRUCTURAL = new Set([
   "authorization_token",
 ]);
 
+/** The keys the documentation lists as skipped by design (README "Secret scrubbing"). */
+export const STRUCTURAL_KEYS: readonly string[] = [...STRUCTURAL];
+
 const TOOL_USE_TYPES = new Set(["tool_use", "server_tool_use", "mcp_tool_use"]);
+const BINARY_TYPES = new Set(["base64", "redacted_thinking"]);
+
+/** Standard base64, padded or not, nothing else from start to end. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DATA_URL_HEAD = /^data:[a-z]+\/[a-z0-9.+-]+(?:;[a-z0-9.+-]+=[^;,]*)*;base64,/i;
+
+export function isBase64(value: string): boolean {
+  return value.length % 4 !== 1 && BASE64.test(value) && (!value.endsWith("=") || value.length % 4 === 0);
+}
+
+export function isBase64DataUrl(value: string): boolean {
+  if (!value.startsWith("data:")) return false;
+  const head = DATA_URL_HEAD.exec(value.slice(0, 256));
+  return head !== null && isBase64(value.slice(head[0].length));
+}
+
+/** What an object says about one of its keys, whatever the object's shape. */
+interface Siblings {
+  /** String values of every copy of `key` (non-strings count as present but never equal). */
+  all(key: string): readonly (string | undefined)[];
+}
+
+function every(s: Siblings, key: string, ok: (v: string | undefined) => boolean): boolean {
+  const values = s.all(key);
+  return values.length > 0 && values.every(ok);
+}
+
+function isBinaryParent(s: Siblings): boolean {
+  if (every(s, "type", (t) => t !== undefined && BINARY_TYPES.has(t))) return true;
+  if (s.all("type").includes("text")) return false;
+  return ["mimeType", "mime_type", "format", "media_type"].some((k) => s.all(k).length > 0);
+}
+
+/** True when `value` at `key` is media data that is skipped (see the rule above). */
+function isMedia(
+  value: string,
+  key: string | undefined,
+  s: Siblings,
+  parentKey: string | undefined,
+): boolean {
+  if (key === "data") return isBinaryParent(s) && isBase64(value);
+  if (key === "url") return parentKey === "image_url" && isBase64DataUrl(value);
+  if (key === "image_url") return isBase64DataUrl(value);
+  if (key === "file_data") return isBase64DataUrl(value) || isBase64(value);
+  return false;
+}
+
+type Rule = "skip" | "walk" | "free";
+
+/** How the child at `key` of an object (reached under `parentKey`) is walked. */
+function ruleFor(key: string, s: Siblings, parentKey: string | undefined): Rule {
+  if (STRUCTURAL.has(key)) return "skip";
+  if (key === "input")
+    return s.all("type").some((t) => t !== undefined && TOOL_USE_TYPES.has(t)) ? "free" : "walk";
+  if (key === "args") return parentKey === "functionCall" || parentKey === "function_call" ? "free" : "walk";
+  if (key === "response")
+    return parentKey === "functionResponse" || parentKey === "function_response" ? "free" : "walk";
+  return "walk";
+}
+
+// ---- raw-text trees ----
+
+function treeSiblings(obj: ObjectNode): Siblings {
+  return {
+    all: (key) => {
+      const out: (string | undefined)[] = [];
+      for (const e of obj.entries)
+        if (e.key === key) out.push(e.node.type === "string" ? e.node.value : undefined);
+      return out;
+    },
+  };
+}
+
+/** Calls `fn` for every content string node of a raw-text tree, in text order. */
+export function forEachContentString(
+  root: JsonNode,
+  fn: (node: StringNode, key: string | undefined) => void,
+): void {
+  visitNode(root, undefined, undefined, false, undefined, fn);
+}
+
+function visitNode(
+  node: JsonNode,
+  key: string | undefined,
+  parentKey: string | undefined,
+  free: boolean,
+  siblings: Siblings | undefined,
+  fn: (node: StringNode, key: string | undefined) => void,
+): void {
+  if (node.type === "string") {
+    if (free || siblings === undefined || !isMedia(node.value, key, siblings, parentKey)) fn(node, key);
+  } else if (node.type === "array") {
+    for (const item of node.items) visitNode(item, undefined, key, free, undefined, fn);
+  } else if (node.type === "object") {
+    const s = treeSiblings(node);
+    for (const e of node.entries) {
+      if (e.node.type !== "string" && e.node.type !== "object" && e.node.type !== "array") continue;
+      const rule = free ? "free" : ruleFor(e.key, s, key);
+      if (rule !== "skip") visitNode(e.node, e.key, key, rule === "free", s, fn);
+    }
+  }
+}
+
+// ---- parsed values ----
 
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isBinaryData(parent: { [key: string]: JsonValue }): boolean {
-  const type = parent.type;
-  if (type === "base64" || type === "redacted_thinking") return true;
-  if (parent.mimeType !== undefined || parent.mime_type !== undefined || parent.format !== undefined)
-    return true;
-  return parent.media_type !== undefined && type !== "text";
-}
-
-function isDataUrl(value: string): boolean {
-  return value.startsWith("data:") && value.slice(0, 200).includes(";base64,");
-}
-
-function isFreeForm(
-  key: string,
-  parent: { [key: string]: JsonValue },
-  parentKey: string | undefined,
-): boolean {
-  if (key === "input") return typeof parent.type === "string" && TOOL_USE_TYPES.has(parent.type);
-  if (key === "args") return parentKey === "functionCall" || parentKey === "function_call";
-  if (key === "response") return parentKey === "functionResponse" || parentKey === "function_response";
-  return false;
+function valueSiblings(obj: { [key: string]: JsonValue }): Siblings {
+  return {
+    all: (key) => {
+      if (!Object.hasOwn(obj, key)) return [];
+      const v = obj[key];
+      return [typeof v === "string" ? v : undefined];
+    },
+  };
 }
 
 /**
@@ -98,22 +199,27 @@ function isFreeForm(
  * reference) when no string changed, so callers can tell "unchanged" without comparing.
  */
 export function mapContentStrings(root: JsonValue, fn: StringMapper): JsonValue {
-  return walk(root, undefined, undefined, false, fn);
+  return walk(root, undefined, undefined, false, undefined, fn);
 }
 
 function walk(
   value: JsonValue,
   key: string | undefined,
-  _parentKey: string | undefined,
+  parentKey: string | undefined,
   free: boolean,
+  siblings: Siblings | undefined,
   fn: StringMapper,
 ): JsonValue {
-  if (typeof value === "string") return isDataUrl(value) ? value : fn(value, key);
+  if (typeof value === "string") {
+    return !free && siblings !== undefined && isMedia(value, key, siblings, parentKey)
+      ? value
+      : fn(value, key);
+  }
   if (Array.isArray(value)) {
     let out: JsonValue[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i]!;
-      const next = walk(item, undefined, key, free, fn);
+      const next = walk(item, undefined, key, free, undefined, fn);
       if (next !== item) {
         out ??= value.slice();
         out[i] = next;
@@ -122,17 +228,14 @@ function walk(
     return out ?? value;
   }
   if (!isObject(value)) return value;
+  const s = valueSiblings(value);
   let out: { [key: string]: JsonValue } | undefined;
   for (const k of Object.keys(value)) {
     const child = value[k]!;
     if (typeof child !== "string" && typeof child !== "object") continue;
-    let childFree = free;
-    if (!free) {
-      if (STRUCTURAL.has(k)) continue;
-      if (k === "data" && isBinaryData(value)) continue;
-      childFree = isFreeForm(k, value, key);
-    }
-    const next = walk(child, k, key, childFree, fn);
+    const rule = free ? "free" : ruleFor(k, s, key);
+    if (rule === "skip") continue;
+    const next = walk(child, k, key, rule === "free", s, fn);
     if (next !== child) {
       out ??= { ...value };
       out[k] = next;

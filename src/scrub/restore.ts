@@ -4,7 +4,9 @@
 // concatenation of its inputs, whatever the split, and that it holds back only a tail that could
 // still grow into a pseudonym: text that cannot be part of one is never delayed.
 
-import { type JsonValue, mapContentStrings } from "./json-walk.ts";
+import { applySplices, replaceString, type Splice } from "../json/edit.ts";
+import { parseTree } from "../json/tree.ts";
+import { forEachContentString, type JsonValue, mapContentStrings } from "./json-walk.ts";
 import type { PlaceholderGrammar } from "./placeholder.ts";
 
 /** The real value behind a pseudonym, or undefined when this process did not make it. */
@@ -52,19 +54,20 @@ export function restoreJsonValue(value: JsonValue, grammar: PlaceholderGrammar, 
 }
 
 /**
- * Restores a non-streamed response body. JSON bodies are restored in content strings only and
- * re-serialized only when something changed; other text is restored as plain text.
+ * Restores a non-streamed response body. JSON bodies are restored in content strings only, and
+ * only those strings are rewritten (numbers and layout stay as upstream sent them); other text is
+ * restored as plain text.
  */
 export function restoreJsonBody(text: string, grammar: PlaceholderGrammar, lookup: Lookup): string {
   if (!text.includes("SLUICE_")) return text;
-  let parsed: JsonValue;
-  try {
-    parsed = JSON.parse(text) as JsonValue;
-  } catch {
-    return restoreText(text, grammar, lookup);
-  }
-  const restored = restoreJsonValue(parsed, grammar, lookup);
-  return restored === parsed ? text : JSON.stringify(restored);
+  const tree = parseTree(text);
+  if (!tree.ok) return restoreText(text, grammar, lookup);
+  const splices: Splice[] = [];
+  forEachContentString(tree.root, (node, key) => {
+    const out = restoreText(node.value, grammar, lookup, isJsonTextField(key));
+    if (out !== node.value) splices.push(replaceString(node, out));
+  });
+  return applySplices(text, splices);
 }
 
 /** One channel of streamed text (a content block, a tool call's arguments, a candidate's text). */

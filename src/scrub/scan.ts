@@ -19,6 +19,14 @@ export interface Literal {
   readonly kind: string;
 }
 
+/**
+ * Counts the scanner's own steps (regex calls, literal searches, mask characters touched), so a
+ * test can check that doubling the input doubles the work without timing anything.
+ */
+export interface ScanMeter {
+  steps: number;
+}
+
 export interface Hit {
   readonly start: number;
   readonly end: number;
@@ -104,10 +112,11 @@ function literalBounded(s: string, start: number, end: number): boolean {
   return (!before || escapedBreak) && !after;
 }
 
-function pushLiteralHits(s: string, literals: readonly Literal[], hits: Hit[]): void {
+function pushLiteralHits(s: string, literals: readonly Literal[], hits: Hit[], meter?: ScanMeter): void {
   for (const lit of literals) {
     let at = s.indexOf(lit.value);
     while (at !== -1) {
+      if (meter) meter.steps++;
       const end = at + lit.value.length;
       const bounded = literalBounded(s, at, end);
       if (bounded) hits.push({ start: at, end, kind: lit.kind, rank: -1 });
@@ -116,12 +125,19 @@ function pushLiteralHits(s: string, literals: readonly Literal[], hits: Hit[]): 
   }
 }
 
-function pushDetectorHits(s: string, c: CompiledDetector, rank: number, hits: Hit[]): void {
+function pushDetectorHits(
+  s: string,
+  c: CompiledDetector,
+  rank: number,
+  hits: Hit[],
+  meter?: ScanMeter,
+): void {
   const { detector: d, re } = c;
   const group = d.group;
   const [first, last] = group === undefined ? [0, 0] : typeof group === "number" ? [group, group] : group;
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    if (meter) meter.steps++;
     let start = m.index;
     let end = start + m[0].length;
     if (group !== undefined) {
@@ -155,12 +171,14 @@ export function findHits(
   active: readonly number[],
   literals: readonly Literal[],
   grammar: PlaceholderGrammar,
+  meter?: ScanMeter,
 ): Hit[] {
   const found: Hit[] = [];
-  pushLiteralHits(s, literals, found);
+  pushLiteralHits(s, literals, found, meter);
   for (const i of active) {
     const c = detectors[i]!;
-    if (c.detector.anchors.some((a) => s.includes(a))) pushDetectorHits(s, c, i, found);
+    if (meter) meter.steps++;
+    if (c.detector.anchors.some((a) => s.includes(a))) pushDetectorHits(s, c, i, found, meter);
   }
   if (found.length === 0) return found;
   const taken = new Uint8Array(s.length);
@@ -172,6 +190,7 @@ export function findHits(
   const kept: Hit[] = [];
   let ordered = true;
   for (const hit of found) {
+    if (meter) meter.steps += hit.end - hit.start;
     if (!free(taken, hit.start, hit.end)) continue;
     taken.fill(1, hit.start, hit.end);
     if (kept.length > 0 && kept[kept.length - 1]!.start > hit.start) ordered = false;

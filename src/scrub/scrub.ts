@@ -1,38 +1,34 @@
-// Owns the scrubber: turning request bodies into bodies without secrets, and the matching restore
-// for responses. Pure apart from its own memory (the vault of pseudonyms). Promises:
+// Owns the scrubber of one vault: turning request bodies into bodies without secrets (through the
+// pure engine, here or in a worker) and the matching restore for responses. Its memory is the
+// vault of pseudonyms and the values it restored lately. Promises:
 // - only JSON string values are scanned, by the rule in json-walk.ts; the output re-parses;
-// - a body is re-serialized only when something changed, otherwise forwarded byte for byte;
+// - a body is rewritten only where something changed, otherwise forwarded byte for byte;
 // - scrubbing twice changes nothing; the same value gets the same pseudonym for the same key;
 // - hits are counted per detector id, never with the values;
+// - a restorer can be narrowed to the pseudonyms one request minted, so an answer only ever gets
+//   back values its own request sent (restore isolation between clients that share a vault);
 // - values restored into responses are remembered (bounded) and scrubbed again wherever they come
 //   back, even where no detector would see them (e.g. a password moved out of its URL).
 
-import { DETECTORS, type Detector } from "./detectors.ts";
+import { createEngine, DETECTOR_IDS, type Engine, type ScrubMode } from "./engine.ts";
 import { createJsonArrayRestoreTransform } from "./json-array-restore.ts";
-import { type JsonValue, mapContentStrings } from "./json-walk.ts";
-import { GRAMMAR, PLACEHOLDER_PREFIX, pseudonym, redactionMarker, Vault } from "./placeholder.ts";
+import { type PayloadResult, scrubPayload } from "./payload.ts";
+import { GRAMMAR, PLACEHOLDER_PREFIX, Vault } from "./placeholder.ts";
 import {
   createStreamRestorer,
+  type Lookup,
   restoreJsonBody,
   restoreJsonValue,
   restoreText,
   type StreamRestorer,
 } from "./restore.ts";
-import {
-  applyHits,
-  compileDetectors,
-  detectorsWithAnchors,
-  findHits,
-  type Haystack,
-  haystack,
-  type Literal,
-} from "./scan.ts";
+import type { Literal } from "./scan.ts";
 import { createSseRestoreTransform, type SseApi } from "./sse-restore.ts";
 
+export type { ScrubMode } from "./engine.ts";
 export type { StreamRestorer } from "./restore.ts";
 export type { SseApi } from "./sse-restore.ts";
-
-export type ScrubMode = "redact" | "pseudonymize";
+export { DETECTOR_IDS };
 
 export interface ScrubberConfig {
   mode: ScrubMode;
@@ -53,12 +49,8 @@ export interface ScrubOutcome {
 
 export type ScrubResult = ScrubOutcome | { error: string };
 
-export interface Scrubber {
-  readonly mode: ScrubMode;
-  /** Scrubs a JSON request body. `{ error }` when it is not JSON (and could hold a secret). */
-  scrubBody(text: string): ScrubResult;
-  /** Scrubs plain text (a non-JSON body), the whole text being content. */
-  scrubText(text: string): ScrubOutcome;
+/** Puts real values back into one answer. */
+export interface Restorer {
   /** Puts real values back for every pseudonym in `text` (identity in redact mode). */
   restoreText(text: string): string;
   /** Restores a non-streamed JSON response body; the same text when nothing changed. */
@@ -71,164 +63,115 @@ export interface Scrubber {
   jsonArrayRestoreTransform(): TransformStream<Uint8Array, Uint8Array>;
 }
 
-export const DETECTOR_IDS: readonly string[] = [...new Set(DETECTORS.map((d) => d.id))];
+export interface Scrubber extends Restorer {
+  readonly mode: ScrubMode;
+  /** Scrubs a JSON request body. `{ error }` when it is not JSON (and could hold a secret). */
+  scrubBody(text: string): ScrubResult;
+  /** Scrubs plain text (a non-JSON body), the whole text being content. */
+  scrubText(text: string): ScrubOutcome;
+  /** Scrubs a whole request body as its bytes say it is (payload.ts), here on this thread. */
+  scrubPayload(body: Uint8Array, contentType: string | null, maxHits?: number): PayloadResult;
+  /** Restored values to search for again; what a worker needs besides the body. */
+  literals(): Literal[];
+  /** Records pseudonyms minted elsewhere (a worker) in this vault. */
+  remember(minted: ReadonlyMap<string, string>): void;
+  /**
+   * A restorer that knows only `minted` (the pseudonyms of one request), or, with `vault`, also
+   * everything this vault remembers (a gated client's own vault).
+   */
+  restorerFor(minted: ReadonlyMap<string, string>, opts?: { vault?: boolean }): Restorer;
+}
 
 const DEFAULT_VAULT_SIZE = 4096;
 /** Values restored into responses that are searched for again in requests. */
 const MAX_RESTORED_LITERALS = 64;
-/**
- * Rounds over one string in redact mode. A marker starts with "[" and ends with "]", so it can
- * turn a word boundary into a non-word one and let a neighbour match on a second look; repeat
- * until stable. A pseudonym starts and ends with word characters, which only ever block more
- * boundaries, so pseudonymize needs one round.
- */
-const MAX_REDACT_ROUNDS = 4;
-
-function selectDetectors(ids: readonly string[] | undefined): readonly Detector[] {
-  if (ids === undefined) return DETECTORS;
-  const unknown = ids.filter((id) => !DETECTOR_IDS.includes(id));
-  if (unknown.length > 0) throw new Error(`unknown scrub detectors: ${unknown.join(", ")}`);
-  return DETECTORS.filter((d) => ids.includes(d.id));
-}
 
 function kindOf(placeholder: string): string {
   return placeholder.slice(PLACEHOLDER_PREFIX.length, placeholder.lastIndexOf("_")).toLowerCase();
 }
 
-export function createScrubber(cfg: ScrubberConfig): Scrubber {
-  const detectors = compileDetectors(selectDetectors(cfg.detectors));
-  const vaultSize = cfg.vaultSize ?? DEFAULT_VAULT_SIZE;
-  const vault = new Vault(vaultSize);
-  const made = new Vault(vaultSize); // value -> pseudonym, saves recomputing the HMAC
-  const restored = new Map<string, string>(); // value -> kind, in least-recently-restored order
-  const key = cfg.hmacKey;
-  const pseudonymize = cfg.mode === "pseudonymize";
+const IDENTITY_STREAM: StreamRestorer = { push: (t: string) => t, end: () => "", holding: false };
 
-  /** A pseudonym for `secret`, remembered in the vault so restore can find the value. */
-  const pseudonymFor = (secret: string, kind: string): string => {
-    const memoKey = `${kind}\u0000${secret}`;
-    let placeholder = made.get(memoKey);
-    if (placeholder === undefined) {
-      placeholder = pseudonym(key, kind, secret);
-      made.put(memoKey, placeholder);
-    }
-    vault.put(placeholder, secret);
-    return placeholder;
-  };
-
-  const lookup = (placeholder: string): string | undefined => {
-    const value = vault.get(placeholder);
-    if (value !== undefined) {
-      restored.delete(value);
-      restored.set(value, kindOf(placeholder));
-      if (restored.size > MAX_RESTORED_LITERALS) {
-        const oldest = restored.keys().next();
-        if (!oldest.done) restored.delete(oldest.value);
-      }
-    }
-    return value;
-  };
-
-  /** Restored values that occur in the text (in their JSON-escaped spelling when `rawJson`). */
-  const literalsIn = (hay: Haystack, rawJson: boolean): Literal[] => {
-    const out: Literal[] = [];
-    for (const [value, kind] of restored) {
-      // Non-ASCII may be \u-escaped by the client's encoder: do not trust a raw search then.
-      const spelled = rawJson ? JSON.stringify(value).slice(1, -1) : value;
-      if (hay.hidesAscii || hay.includes(spelled) || /[\u0080-\uffff]/.test(value)) out.push({ value, kind });
-    }
-    return out;
-  };
-
-  /** One scrub call: detectors and literals worth running, hits so far, replacements made. */
-  interface Pass {
-    active: readonly number[];
-    literals: readonly Literal[];
-    hits: Record<string, number>;
-    replaced: Map<string, string>;
-  }
-
-  const replaceIn =
-    (pass: Pass) =>
-    (secret: string, kind: string): string => {
-      if (!pseudonymize) return redactionMarker(kind);
-      const memoKey = `${kind}\u0000${secret}`;
-      let out = pass.replaced.get(memoKey);
-      if (out === undefined) {
-        out = pseudonymFor(secret, kind);
-        pass.replaced.set(memoKey, out);
-      }
-      return out;
-    };
-
-  const scrubString = (s: string, pass: Pass): string => {
-    let current = s;
-    const replace = replaceIn(pass);
-    const rounds = pseudonymize ? 1 : MAX_REDACT_ROUNDS;
-    for (let round = 0; round < rounds; round++) {
-      const found = findHits(current, detectors, pass.active, pass.literals, GRAMMAR);
-      if (found.length === 0) break;
-      for (const hit of found) pass.hits[hit.kind] = (pass.hits[hit.kind] ?? 0) + 1;
-      current = applyHits(current, found, replace);
-    }
-    return current;
-  };
-
-  const startPass = (text: string, rawJson: boolean): Pass => {
-    const hay = haystack(text, rawJson);
-    return {
-      active: detectorsWithAnchors(hay, detectors),
-      literals: literalsIn(hay, rawJson),
-      hits: {},
-      replaced: new Map(),
-    };
-  };
-
-  const scrubText = (text: string): ScrubOutcome => {
-    const pass = startPass(text, false);
-    const idle = pass.active.length === 0 && pass.literals.length === 0;
-    const out = idle ? text : scrubString(text, pass);
-    return { text: out, changed: out !== text, hits: pass.hits };
-  };
-
-  const scrubBody = (text: string): ScrubResult => {
-    const pass = startPass(text, true);
-    // Nothing could match anywhere: skip parsing; the body goes out byte for byte.
-    if (pass.active.length === 0 && pass.literals.length === 0) return { text, changed: false, hits: {} };
-    let parsed: JsonValue;
-    try {
-      parsed = JSON.parse(text) as JsonValue;
-    } catch {
-      return { error: "request body is not valid JSON" };
-    }
-    const scrubbed = mapContentStrings(parsed, (s) => scrubString(s, pass));
-    if (scrubbed === parsed) return { text, changed: false, hits: {} };
-    return { text: JSON.stringify(scrubbed), changed: true, hits: pass.hits };
-  };
-
-  const restoreKit = {
+/** The restore operations over one lookup (identity in redact mode). */
+function restorerOver(lookup: Lookup, pseudonymize: boolean): Restorer {
+  const kit = {
     text: (text: string, json?: boolean) => restoreText(text, GRAMMAR, lookup, json),
-    json: (value: JsonValue) => restoreJsonValue(value, GRAMMAR, lookup),
+    json: (value: Parameters<typeof restoreJsonValue>[0]) => restoreJsonValue(value, GRAMMAR, lookup),
     stream: (json: boolean) => createStreamRestorer(GRAMMAR, lookup, json),
   };
+  const whole = (text: string) => restoreJsonBody(text, GRAMMAR, lookup);
+  if (!pseudonymize) {
+    return {
+      restoreText: (t) => t,
+      restoreJsonBody: (t) => t,
+      createStreamRestorer: () => IDENTITY_STREAM,
+      sseRestoreTransform: () => new TransformStream<Uint8Array, Uint8Array>(),
+      jsonArrayRestoreTransform: () => new TransformStream<Uint8Array, Uint8Array>(),
+    };
+  }
+  return {
+    restoreText: (text) => restoreText(text, GRAMMAR, lookup),
+    restoreJsonBody: whole,
+    createStreamRestorer: (options) => createStreamRestorer(GRAMMAR, lookup, options?.json ?? false),
+    sseRestoreTransform: (api) => createSseRestoreTransform(api, kit),
+    jsonArrayRestoreTransform: () => createJsonArrayRestoreTransform(kit, whole),
+  };
+}
+
+export function createScrubber(cfg: ScrubberConfig): Scrubber {
+  const engine: Engine = createEngine(cfg);
+  const vault = new Vault(cfg.vaultSize ?? DEFAULT_VAULT_SIZE);
+  const restored = new Map<string, string>(); // value -> kind, in least-recently-restored order
+  const pseudonymize = cfg.mode === "pseudonymize";
+
+  /** Notes a value that went back into an answer, so later requests scrub it wherever it is. */
+  const noteRestored = (placeholder: string, value: string) => {
+    restored.delete(value);
+    restored.set(value, kindOf(placeholder));
+    if (restored.size > MAX_RESTORED_LITERALS) {
+      const oldest = restored.keys().next();
+      if (!oldest.done) restored.delete(oldest.value);
+    }
+  };
+  const lookupIn =
+    (minted: ReadonlyMap<string, string> | undefined, useVault: boolean): Lookup =>
+    (placeholder) => {
+      const value = minted?.get(placeholder) ?? (useVault ? vault.get(placeholder) : undefined);
+      if (value !== undefined) noteRestored(placeholder, value);
+      return value;
+    };
+  const literals = (): Literal[] => [...restored].map(([value, kind]) => ({ value, kind }));
+  const remember = (minted: ReadonlyMap<string, string>) => {
+    for (const [p, v] of minted) vault.put(p, v);
+  };
+  const whole = restorerOver(lookupIn(undefined, true), pseudonymize);
 
   return {
     mode: cfg.mode,
-    scrubBody,
-    scrubText,
-    restoreText: (text) => (pseudonymize ? restoreText(text, GRAMMAR, lookup) : text),
-    restoreJsonBody: (text) => (pseudonymize ? restoreJsonBody(text, GRAMMAR, lookup) : text),
-    createStreamRestorer: (options) =>
-      pseudonymize
-        ? createStreamRestorer(GRAMMAR, lookup, options?.json ?? false)
-        : { push: (t: string) => t, end: () => "", holding: false },
-    sseRestoreTransform: (api) =>
-      pseudonymize
-        ? createSseRestoreTransform(api, restoreKit)
-        : new TransformStream<Uint8Array, Uint8Array>(),
-    jsonArrayRestoreTransform: () =>
-      pseudonymize
-        ? createJsonArrayRestoreTransform(restoreKit, (text) => restoreJsonBody(text, GRAMMAR, lookup))
-        : new TransformStream<Uint8Array, Uint8Array>(),
+    ...whole,
+    scrubBody(text) {
+      const r = engine.scrubJson(text, { literals: literals() });
+      if ("error" in r) return { error: "request body is not valid JSON" };
+      if ("tooManyHits" in r) return { error: "too many secrets" };
+      remember(r.minted);
+      return { text: r.text, changed: r.changed, hits: r.hits };
+    },
+    scrubText(text) {
+      const r = engine.scrubText(text, { literals: literals() });
+      if ("tooManyHits" in r) return { text, changed: false, hits: {} };
+      remember(r.minted);
+      return { text: r.text, changed: r.changed, hits: r.hits };
+    },
+    scrubPayload(body, contentType, maxHits) {
+      const r = scrubPayload(engine, body, contentType, {
+        literals: literals(),
+        ...(maxHits !== undefined ? { maxHits } : {}),
+      });
+      if (r.ok) remember(r.minted);
+      return r;
+    },
+    literals,
+    remember,
+    restorerFor: (minted, opts) => restorerOver(lookupIn(minted, opts?.vault === true), pseudonymize),
   };
 }

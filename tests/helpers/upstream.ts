@@ -7,6 +7,8 @@ export interface Seen {
   url: string;
   headers: Headers;
   body: string;
+  /** The body's bytes as they arrived. */
+  bytes: Uint8Array;
 }
 
 export interface TestUpstream {
@@ -25,7 +27,9 @@ export function startUpstream(
     port: 0,
     idleTimeout: 0,
     async fetch(req) {
-      const s: Seen = { method: req.method, url: req.url, headers: req.headers, body: await req.text() };
+      const bytes = new Uint8Array(await req.arrayBuffer());
+      const body = new TextDecoder().decode(bytes);
+      const s: Seen = { method: req.method, url: req.url, headers: req.headers, body, bytes };
       seen.push(s);
       return handler(req, s);
     },

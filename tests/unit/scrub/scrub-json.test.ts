@@ -155,3 +155,64 @@ describe("JSON-aware scrubbing", () => {
     expect(() => createScrubber({ mode: "redact", hmacKey: key, detectors: ["nope"] })).toThrow("nope");
   });
 });
+
+describe("media is skipped only when it really is media", () => {
+  const s = createScrubber({ mode: "redact", hmacKey: key });
+  const R = "[REDACTED:github_token]";
+
+  test("prose that merely starts like a data: URL is content", () => {
+    for (const text of [`data:;base64,${token}`, `data:image/png;base64, see ${token}`]) {
+      const body = JSON.stringify({ messages: [{ role: "user", content: [{ type: "text", text }] }] });
+      expect(ok(s.scrubBody(body)).text).toContain(R);
+    }
+  });
+
+  test("a media field whose value is not base64 from start to end is content", () => {
+    const bodies = [
+      { source: { type: "base64", media_type: "image/png", data: `iVBORw0KGgo ${token}` } },
+      { image_url: { url: `data:image/png;base64,iVBORw0KGgo=${token}` } },
+      { type: "input_image", image_url: `data:image/png;base64,${token}` },
+      { file: { file_data: `data:application/pdf;base64,JVBERi0x ${token}` } },
+      { inlineData: { mimeType: "image/png", data: token } },
+      { type: "redacted_thinking", data: `${token}==` },
+    ];
+    for (const b of bodies) expect(ok(s.scrubBody(JSON.stringify({ messages: [b] }))).text).toContain(R);
+  });
+
+  test("a data: URL outside a media field is content, even with valid base64", () => {
+    const body = JSON.stringify({ messages: [{ role: "user", content: `data:text/plain;base64,${aws}` }] });
+    expect(ok(s.scrubBody(body)).hits).toEqual({ aws_access_key: 1 });
+  });
+});
+
+describe("duplicate keys", () => {
+  const s = createScrubber({ mode: "redact", hmacKey: key });
+
+  test("every copy is scrubbed, whichever one an upstream parser keeps", () => {
+    const body = `{"messages":[{"role":"user","content":"a ${token}"}],"messages":[{"role":"user","content":"b ${aws}"}]}`;
+    const out = ok(s.scrubBody(body));
+    expect(out.hits).toEqual({ github_token: 1, aws_access_key: 1 });
+    expect(out.text).toBe(
+      '{"messages":[{"role":"user","content":"a [REDACTED:github_token]"}],"messages":[{"role":"user","content":"b [REDACTED:aws_access_key]"}]}',
+    );
+  });
+
+  test("a skip needs every copy of the deciding key to agree", () => {
+    const body = `{"source":{"type":"base64","type":"text","media_type":"text/plain","data":"${aws}"}}`;
+    expect(ok(s.scrubBody(body)).hits).toEqual({ aws_access_key: 1 });
+  });
+
+  test("a free-form tool input is free-form when any copy of its type says so", () => {
+    const body = `{"type":"text","type":"tool_use","input":{"name":"${aws}"}}`;
+    expect(ok(s.scrubBody(body)).hits).toEqual({ aws_access_key: 1 });
+  });
+});
+
+describe("numbers and bytes stay as the client sent them", () => {
+  test("only the changed string is rewritten", () => {
+    const s = createScrubber({ mode: "redact", hmacKey: key });
+    const body = `{ "seed": 12345678901234567890, "temperature":1e999,\n "x": -0.0E+00, "messages":[{"role":"user","content":"k \\/ ${token}"}] }`;
+    const out = ok(s.scrubBody(body));
+    expect(out.text).toBe(body.replace(`"k \\/ ${token}"`, '"k / [REDACTED:github_token]"'));
+  });
+});

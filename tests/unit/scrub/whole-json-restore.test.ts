@@ -1,7 +1,7 @@
 // A whole (non-streamed) JSON answer gets its placeholders restored, and one larger than the cap
 // passes on unchanged as it came instead of being held in memory: placeholders, never secrets.
 import { describe, expect, test } from "bun:test";
-import { restoreTransform } from "../../../src/proxy/scrub-step.ts";
+import { restoreTransform } from "../../../src/proxy/restore-step.ts";
 import { createScrubber } from "../../../src/scrub/scrub.ts";
 
 const SECRET = ["ghp", "_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"].join("");
