@@ -4,6 +4,8 @@
 // format; every exchange ends in exactly one finish().
 import type { Server } from "bun";
 import { isProxyError, proxyError } from "../errors.ts";
+import { setField } from "../json/edit.ts";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../json/tree.ts";
 import { validateAnthropic } from "../routing/anthropic.ts";
 import { listModels } from "../routing/models.ts";
 import { buildPlan } from "../routing/plan.ts";
@@ -18,6 +20,7 @@ import { walk } from "./walk.ts";
 export type { ProxyDeps } from "./context.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** 16 KiB/s: a 32 MiB body may take about 35 minutes; anything slower is a slowloris. */
 const MIN_UPLOAD_RATE = 16 * 1024;
 
@@ -61,7 +64,9 @@ export async function forward(
     if (isProxyError(body)) return ctx.fail(body);
     ex.bytesIn = body.byteLength;
     ctx.setBody(body);
-    const refused = deps.scrub?.apply(ctx);
+    if (nestedDeeperThan(body))
+      return ctx.fail(proxyError("bad_request", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+    const refused = await deps.scrub?.apply(ctx);
     if (refused) return ctx.fail(refused);
     // From here on silence is upstream's, bounded by the read timeout, not the idle timeout.
     server?.timeout(req, 0);
@@ -123,6 +128,7 @@ function askForStreamUsage(ctx: RequestContext): void {
   const opts =
     typeof obj.stream_options === "object" && obj.stream_options !== null ? obj.stream_options : {};
   if ((opts as Record<string, unknown>).include_usage === true) return;
-  obj.stream_options = { ...opts, include_usage: true };
-  ctx.setBody(encoder.encode(JSON.stringify(obj)), obj);
+  // Set by span: the rest of the body (numbers too) goes on as the client sent it.
+  const text = setField(decoder.decode(ctx.body), ["stream_options", "include_usage"], "true");
+  if (text !== undefined) ctx.setBody(encoder.encode(text));
 }

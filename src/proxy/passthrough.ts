@@ -1,6 +1,7 @@
 // The pass leg: the prepared request goes to one target as it is (path, query and headers
 // kept, keys handled by headers.ts) and the answer is relayed untouched. For a routed
 // Anthropic-format provider only the model name (and a max_tokens cap) changes in the body.
+import { setFields } from "../json/edit.ts";
 import { forAnthropicProvider } from "../routing/anthropic.ts";
 import type { Target } from "../routing/plan.ts";
 import type { RequestContext } from "./context.ts";
@@ -10,6 +11,7 @@ import { respond } from "./respond.ts";
 import { dropQueryKey, upstreamUrl } from "./route.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const hostCache = new Map<string, string>();
 export const hostOf = (baseUrl: string) => {
   let host = hostCache.get(baseUrl);
@@ -25,9 +27,10 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   let body = ctx.body;
   if (target.match && hasBody) {
-    const json = ctx.json() as Record<string, unknown>;
-    const rewritten = forAnthropicProvider(json, target.match);
-    if (rewritten !== json) body = encoder.encode(JSON.stringify(rewritten));
+    const fields = forAnthropicProvider(ctx.json() as Record<string, unknown>, target.match);
+    // Only those fields are rewritten: every other byte (numbers too) goes as the client sent it.
+    const text = fields.length > 0 ? setFields(decoder.decode(ctx.body), fields) : undefined;
+    if (text !== undefined) body = encoder.encode(text);
   }
   return {
     body,

@@ -27,24 +27,25 @@ export function validateAnthropic(json: unknown, counting: boolean): AnthropicRe
   return valid.ok ? { kind: "messages", request: valid.value } : invalid(valid.issues);
 }
 
+/** One field to set in a body: its path and its new value as JSON text. */
+export type FieldEdit = [path: string[], json: string];
+
 /**
- * The body an Anthropic-format provider gets: the route's model name, and max_tokens lowered to
- * the route's or provider's cap (a thinking budget too, which must stay below max_tokens). The
- * same object when nothing changes.
+ * The fields an Anthropic-format provider gets changed: the route's model name, and max_tokens
+ * lowered to the route's or provider's cap (a thinking budget too, which must stay below
+ * max_tokens). Empty when nothing changes. Applied with src/json/edit.ts setFields, so every
+ * other byte of the body (numbers too) goes on as the client sent it.
  */
-export function forAnthropicProvider(
-  body: Record<string, unknown>,
-  match: RouteMatch,
-): Record<string, unknown> {
+export function forAnthropicProvider(body: Record<string, unknown>, match: RouteMatch): FieldEdit[] {
   const cap = maxTokensCap(match);
   const asked = typeof body.max_tokens === "number" ? body.max_tokens : undefined;
   const lower = cap !== undefined && asked !== undefined && asked > cap;
-  if (!lower && match.model === body.model) return body;
-  const out: Record<string, unknown> = { ...body, model: match.model };
+  const out: FieldEdit[] = [];
+  if (match.model !== body.model) out.push([["model"], JSON.stringify(match.model)]);
   if (!lower) return out;
-  out.max_tokens = cap;
+  out.push([["max_tokens"], String(cap)]);
   const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
   if (typeof thinking?.budget_tokens === "number" && thinking.budget_tokens >= cap)
-    out.thinking = { ...thinking, budget_tokens: Math.max(1, cap - 1) };
+    out.push([["thinking", "budget_tokens"], String(Math.max(1, cap - 1))]);
   return out;
 }

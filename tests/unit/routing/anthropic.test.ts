@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isProxyError } from "../../../src/errors.ts";
+import { setFields } from "../../../src/json/edit.ts";
 import { forAnthropicProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
 import type { RouteMatch } from "../../../src/routing/providers.ts";
 
@@ -39,21 +40,24 @@ describe("validating Anthropic requests", () => {
 describe("the body an Anthropic-format provider gets", () => {
   const body = { model: "alias", max_tokens: 64000, thinking: { type: "enabled", budget_tokens: 50000 } };
 
-  test("is the same object when model and caps leave it alone", () => {
-    const same = { model: "alias", max_tokens: 10 };
-    expect(forAnthropicProvider(same, match("alias", { route: 100 }))).toBe(same);
-  });
-
-  test("gets the route's model name", () => {
-    expect(forAnthropicProvider({ model: "alias", max_tokens: 1 }, match("claude-opus-4-5")).model).toBe(
-      "claude-opus-4-5",
+  test("is left alone when model and caps leave it alone", () => {
+    expect(forAnthropicProvider({ model: "alias", max_tokens: 10 }, match("alias", { route: 100 }))).toEqual(
+      [],
     );
   });
 
+  test("gets the route's model name", () => {
+    expect(forAnthropicProvider({ model: "alias", max_tokens: 1 }, match("claude-opus-4-5"))).toEqual([
+      [["model"], '"claude-opus-4-5"'],
+    ]);
+  });
+
   test("has max_tokens lowered to the lower cap, and the thinking budget below it", () => {
-    const out = forAnthropicProvider(body, match("alias", { provider: 8000, route: 4000 }));
-    expect(out.max_tokens).toBe(4000);
-    expect(out.thinking).toEqual({ type: "enabled", budget_tokens: 3999 });
+    const fields = forAnthropicProvider(body, match("alias", { provider: 8000, route: 4000 }));
+    const text = `{"model":"alias","max_tokens":64000,"x":12345678901234567890,"thinking":{"type":"enabled","budget_tokens":50000}}`;
+    expect(setFields(text, fields)).toBe(
+      `{"model":"alias","max_tokens":4000,"x":12345678901234567890,"thinking":{"type":"enabled","budget_tokens":3999}}`,
+    );
     expect(body.max_tokens).toBe(64000);
   });
 });
