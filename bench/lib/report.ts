@@ -60,6 +60,11 @@ export function microVerdicts(r: BenchResults): string[] {
     lines.push(
       `- every adversarial 1 MB input scrubbed in under 20 ms: ${worst < 20 ? "MET" : "MISSED"} (worst ${worst.toFixed(2)} ms; the x-factors vs 256 KB below show it linear)`,
     );
+  const factor = figure(out("scrub"), /worst 1 MB \/ 256 KB time factor: ([\d.]+)/);
+  if (factor !== undefined)
+    lines.push(
+      `- scrubbing time grows linearly (4x the adversarial input costs under 8x the time): ${factor < 8 ? "MET" : "MISSED"} (worst ${factor.toFixed(1)}x)`,
+    );
   const rec = figure(out("metrics"), /recording itself[^:]*: ([\d.]+) µs per request/);
   if (rec !== undefined)
     lines.push(
