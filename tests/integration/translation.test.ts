@@ -301,9 +301,32 @@ describe("routes to an OpenAI-compatible backend", () => {
   });
 
   test("an Anthropic-format provider gets the request untouched but for the model name", async () => {
-    await client.messages.create({ model: "claude-opus-4-5", max_tokens: 20, messages: user("opus?") });
+    // Every kind of field a client sends, so a rewrite that drops, reorders or re-types any of
+    // them shows up as a byte difference.
+    const body = JSON.stringify({
+      model: "claude-opus-4-5",
+      max_tokens: 20,
+      system: [{ type: "text", text: "be terse ü ✓", cache_control: { type: "ephemeral" } }],
+      messages: [
+        { role: "user", content: "opus?" },
+        { role: "assistant", content: [{ type: "text", text: "yes" }] },
+        { role: "user", content: [{ type: "text", text: "again\n\"quoted\"" }] },
+      ],
+      temperature: 0.25,
+      stop_sequences: ["END"],
+      metadata: { user_id: "u-1" },
+      tools: [{ name: "noop", description: "nothing", input_schema: { type: "object", properties: {} } }],
+      tool_choice: { type: "auto" },
+    });
+    const r = await fetch(`${sluice.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sk-ant-client" },
+      body,
+    });
+    expect(r.status).toBe(200);
+    await r.arrayBuffer();
     expect(last().path).toBe("/v1/messages");
-    expect(JSON.parse(last().body).model).toBe("claude-opus-renamed");
+    expect(last().body).toBe(body.replace('"model":"claude-opus-4-5"', '"model":"claude-opus-renamed"'));
   });
 
   test("a route's max_tokens caps what a translated request asks for; smaller asks pass as they are", async () => {
