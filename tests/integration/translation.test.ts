@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
+import { ANTHROPIC_MODELS } from "../../src/mock-upstream/anthropic.ts";
 import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
 import { tempDir } from "../e2e/helpers.ts";
@@ -295,9 +296,17 @@ describe("routes to an OpenAI-compatible backend", () => {
 
   test("GET /v1/models lists literal routed names next to Anthropic's own", async () => {
     const list = await client.models.list();
-    const ids = list.data.map((m) => m.id);
-    expect(ids).toContain("local-coder");
-    expect(ids.some((id) => id.startsWith("claude-"))).toBe(true);
+    // Anthropic's list as its side of the mock has it, then the routes without * or ?, in
+    // config order ("claude-opus-small" also starts with claude-, so only ids tell them apart).
+    expect(list.data.map((m) => m.id)).toEqual([
+      ...ANTHROPIC_MODELS.map((m) => m.id),
+      "local-coder",
+      "claude-opus-small",
+    ]);
+    expect(list.data.find((m) => m.id === "local-coder")?.display_name).toBe("local-coder (via local)");
+    expect(list.data.find((m) => m.id === "claude-opus-small")?.display_name).toBe(
+      "claude-opus-small (via renamed)",
+    );
   });
 
   test("an Anthropic-format provider gets the request untouched but for the model name", async () => {
