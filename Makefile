@@ -94,3 +94,15 @@ soak: $(DEPS) dist/sluice
 test-claude-code: $(DEPS) dist/sluice
 	./scripts/install-claude-code.sh >/dev/null
 	SLUICE_REQUIRE_CLAUDE_CODE=1 $(BUN) test --timeout 120000 tests/claude-code
+
+# Mutation testing with StrykerJS over `bun test` on the pure modules (stryker.config.mjs has
+# the table). Not part of CI: slow on 2 cores. `make mutate MODULE=translate` runs one module;
+# each keeps an incremental file in reports/mutation/, so a rerun tests only changed mutants.
+# Scores and what the survivors taught: docs/TESTING.md.
+MUTATE_MODULES := retry headers pricing usage routing cli translate scrub
+.PHONY: mutate
+mutate: $(DEPS)
+	@for m in $(or $(MODULE),$(MUTATE_MODULES)); do \
+	  echo "== mutate $$m"; \
+	  MUTATE_MODULE=$$m node_modules/.bin/stryker run stryker.config.mjs || exit 1; \
+	done
