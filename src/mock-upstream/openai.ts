@@ -4,6 +4,7 @@
 // true — and the same words and usage for stream and non-stream.
 
 import { fail, type HandlerContext, json, type MockResult, mockId, sse } from "./handler.ts";
+import { strictChatProblem } from "./openai-strict.ts";
 import { planReply, promptTokens } from "./plan.ts";
 import { measurePrompt } from "./text.ts";
 import { isRecord } from "./tools.ts";
@@ -21,6 +22,11 @@ export function chatCompletions(ctx: HandlerContext): MockResult {
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return fail("openai", 400, "Missing required parameter: 'messages'.", ctx);
+  }
+  const strict = strictChatProblem(body);
+  if (strict) {
+    const error = { message: strict.message, type: "invalid_request_error", param: strict.param, code: null };
+    return json({ error }, 400);
   }
   const model = body.model;
   const plan = planReply(toConversation(body, model), ctx.knobs.events);

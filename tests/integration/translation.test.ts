@@ -256,6 +256,48 @@ describe("routes to an OpenAI-compatible backend", () => {
     );
   });
 
+  test("a Claude Code-shaped request reaches the strict Chat Completions mock with no Anthropic-only field", async () => {
+    const cached = { type: "ephemeral" as const };
+    const r = await fetch(`${sluice.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "anthropic-beta": "context-management-2025-06-27" },
+      body: JSON.stringify({
+        model: "claude-haiku-4-5",
+        max_tokens: 4096,
+        stream: true,
+        system: [{ type: "text", text: "You are Claude Code.", cache_control: cached }],
+        thinking: { type: "enabled", budget_tokens: 2048 },
+        metadata: { user_id: "user_1_account_2_session_3" },
+        context_management: { edits: [] },
+        tools: [
+          {
+            name: "read_file",
+            description: "Read a file",
+            input_schema: { type: "object", properties: { path: { type: "string" } } },
+            cache_control: cached,
+          },
+        ],
+        tool_choice: { type: "auto", disable_parallel_tool_use: true },
+        messages: [
+          { role: "user", content: [{ type: "text", text: "hi", cache_control: cached }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", thinking: "t", signature: "sig" },
+              { type: "text", text: "ok" },
+            ],
+          },
+          { role: "user", content: [{ type: "text", text: "again", cache_control: cached }] },
+        ],
+      }),
+    });
+    const text = await r.text();
+    expect(r.status).toBe(200);
+    expect(text).toContain("event: message_stop");
+    expect(last().path).toBe("/v1/chat/completions");
+    expect(last().status).toBe(200);
+  });
+
   test("a strict provider refuses what it cannot express instead of dropping it", async () => {
     const before = mock.requests.length;
     const err = await client.messages
@@ -319,7 +361,7 @@ describe("routes to an OpenAI-compatible backend", () => {
       messages: [
         { role: "user", content: "opus?" },
         { role: "assistant", content: [{ type: "text", text: "yes" }] },
-        { role: "user", content: [{ type: "text", text: "again\n\"quoted\"" }] },
+        { role: "user", content: [{ type: "text", text: 'again\n"quoted"' }] },
       ],
       temperature: 0.25,
       stop_sequences: ["END"],
