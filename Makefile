@@ -41,15 +41,17 @@ demo: dist/sluice
 	./scripts/demo.sh
 
 # Debian packages some tests drive: Chromium for the dashboard's browser test (never a browser
-# download) and systemd for `systemd-analyze verify` of the unit. Installed once, when missing.
+# download), systemd for `systemd-analyze verify` of the unit, curl for the README's curl line.
+# Installed once, when missing. Without them those tests skip, or fail when CI=true.
 test-tools:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt-get)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	  || echo "could not install$$missing: the tests that need them say so and skip"; \
+	  || echo "could not install$$missing: the tests that need them skip (and fail when CI=true)"; \
 	fi
 
 test: $(DEPS) dist/sluice test-tools

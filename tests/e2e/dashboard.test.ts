@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { type Browser, hasChromium, launchChromium, live, NO_CHROMIUM, until } from "../helpers/browser.ts";
+import { type Browser, chromiumReady, launchChromium, live, until } from "../helpers/browser.ts";
 import {
   type Proc,
   requireBinary,
@@ -16,9 +16,8 @@ import {
 
 const KEY = "e2e-dashboard-admin-key";
 const OUTPUT = join(import.meta.dir, "..", "output");
-if (!hasChromium) console.warn(NO_CHROMIUM);
 
-describe.skipIf(!hasChromium)("dashboard of the compiled binary", () => {
+describe.skipIf(!chromiumReady())("dashboard of the compiled binary", () => {
   let mock: { url: string; proc: Proc };
   let sluice: SluiceBinary;
   let browser: Browser;

@@ -1,6 +1,7 @@
 // The compiled binary over real TLS, driven by the real SDKs under Node exactly as users
 // configure them: base URL env var plus NODE_EXTRA_CA_CERTS.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { needTool } from "../helpers/tools.ts";
 import {
   type Proc,
   requireBinary,
@@ -10,6 +11,7 @@ import {
   startSluiceBinary,
 } from "./helpers.ts";
 
+const hasCurl = needTool("curl", Bun.which("curl") !== null, "apt-get install -y curl");
 let mock: { url: string; proc: Proc };
 let sluice: SluiceBinary;
 
@@ -101,8 +103,7 @@ describe("compiled binary over TLS", () => {
     expect(typeof entry.duration_ms).toBe("number");
   });
 
-  test("curl works with --cacert", async () => {
-    if (!Bun.which("curl")) return;
+  test.skipIf(!hasCurl)("curl works with --cacert", async () => {
     const p = Bun.spawnSync([
       "curl",
       "-sS",

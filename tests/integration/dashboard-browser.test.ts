@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
-import { type Browser, hasChromium, launchChromium, live, NO_CHROMIUM, until } from "../helpers/browser.ts";
+import { type Browser, chromiumReady, launchChromium, live, until } from "../helpers/browser.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 import { sendTraffic } from "../helpers/traffic.ts";
 
@@ -15,9 +15,7 @@ const OUTPUT = join(import.meta.dir, "..", "output");
 const ADMIN_KEY = "dashboard-admin-key-for-tests";
 const KEYS = ["k-alice", "k-bob", "k-ci"];
 
-if (!hasChromium) console.warn(NO_CHROMIUM);
-
-describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
+describe.skipIf(!chromiumReady())("dashboard in headless Chromium", () => {
   let mock: MockServer;
   let sluice: TestSluice;
   let browser: Browser;
