@@ -45,6 +45,12 @@ async function serve(url: string, n: number) {
 describe("Langfuse down", () => {
   test("requests are served, the overflow is dropped, counted on /metrics and logged once", async () => {
     const log = recordingLog();
+    // The real fetch to a dead port, counted: each count is one ingestion attempt that failed.
+    let attempts = 0;
+    const counting = ((input: RequestInfo | URL, init?: RequestInit) => {
+      attempts++;
+      return fetch(input, init);
+    }) as typeof fetch;
     const sluice = await startSluice(
       {
         SLUICE_ANTHROPIC_BASE_URL: mock.url,
@@ -56,14 +62,15 @@ describe("Langfuse down", () => {
         admin: true,
         log,
         telemetry: (config) =>
-          createTelemetry(config, log, { maxQueued: 2, retryBaseMs: 20, retryMaxMs: 40 }),
+          createTelemetry(config, log, { maxQueued: 2, retryBaseMs: 20, retryMaxMs: 40, fetch: counting }),
       },
     );
     try {
       await serve(sluice.url, 6);
       await until(() => sluice.app.telemetry.stats().dropped === 4);
-      // Let several retries fail; none of them may log again.
-      await Bun.sleep(300);
+      // Several more attempts fail after the queue filled up; none of them may log again.
+      const seen = attempts;
+      await until(() => attempts >= seen + 3);
       expect(sluice.app.telemetry.stats()).toEqual({ queued: 2, sent: 0, dropped: 4, failed: 0 });
       const json = await (await fetch(`${sluice.adminUrl}/metrics`)).json();
       expect(json.extra).toMatchObject({ langfuse_dropped_traces_total: 4, langfuse_queued_traces: 2 });
