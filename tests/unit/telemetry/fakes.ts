@@ -3,11 +3,23 @@
 import type { Logger } from "../../../src/log.ts";
 import type { IngestionClient, SendOutcome } from "../../../src/telemetry/client.ts";
 
-export function recordingLog(): Logger & { lines: { level: string; msg: string }[] } {
+export function recordingLog(): Logger & {
+  lines: { level: string; msg: string }[];
+  /** Resolves once a line with this message is logged: an event to wait on, not a sleep. */
+  logged(msg: string): Promise<void>;
+} {
   const lines: { level: string; msg: string }[] = [];
-  const at = (level: string) => (msg: string) => void lines.push({ level, msg });
+  const waiters: { msg: string; resolve: () => void }[] = [];
+  const at = (level: string) => (msg: string) => {
+    lines.push({ level, msg });
+    for (const w of waiters.filter((w) => w.msg === msg)) w.resolve();
+  };
   return {
     lines,
+    logged: (msg) =>
+      lines.some((l) => l.msg === msg)
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ msg, resolve })),
     debug: at("debug"),
     info: at("info"),
     warn: at("warn"),
@@ -23,28 +35,39 @@ export function scriptedClient(answers: SendOutcome[]) {
   let aborted = 0;
   let gate: Promise<void> | undefined;
   let release: (() => void) | undefined;
-  const client: IngestionClient & { sent: string[][]; aborted: () => number; hold(p: Promise<void>): void } =
-    {
-      sent,
-      aborted: () => aborted,
-      hold(p) {
-        // An abort lets a held send finish, as a cancelled fetch would.
-        gate = Promise.race([p, new Promise<void>((r) => (release = r))]);
-      },
-      add(trace) {
-        pending.push(trace.id);
-      },
-      async send() {
-        const batch = pending;
-        pending = [];
-        sent.push(batch);
-        if (gate) await gate;
-        return answers.length > 1 ? answers.shift()! : answers[0]!;
-      },
-      abort() {
-        aborted++;
-        release?.();
-      },
-    };
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const client: IngestionClient & {
+    sent: string[][];
+    aborted: () => number;
+    hold(p: Promise<void>): void;
+    /** Resolves once `n` batches have gone out: the event to wait on instead of a sleep. */
+    sends(n: number): Promise<void>;
+  } = {
+    sent,
+    aborted: () => aborted,
+    sends(n) {
+      if (sent.length >= n) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ n, resolve }));
+    },
+    hold(p) {
+      // An abort lets a held send finish, as a cancelled fetch would.
+      gate = Promise.race([p, new Promise<void>((r) => (release = r))]);
+    },
+    add(trace) {
+      pending.push(trace.id);
+    },
+    async send() {
+      const batch = pending;
+      pending = [];
+      sent.push(batch);
+      for (const w of waiters.filter((w) => sent.length >= w.n)) w.resolve();
+      if (gate) await gate;
+      return answers.length > 1 ? answers.shift()! : answers[0]!;
+    },
+    abort() {
+      aborted++;
+      release?.();
+    },
+  };
   return client;
 }
