@@ -5,10 +5,10 @@ BUN := $(TOOLS)/node_modules/.bin/bun
 DEPS := node_modules/.sluice-deps
 SRC := $(shell find src -name '*.ts') package.json
 
-.PHONY: test-tools deps run demo test test-unit check lint typecheck build bench certs install-service clean help
+.PHONY: test-tools deps run demo test test-unit check lint typecheck build bench bench-cpu certs install-service clean help
 
 help:
-	@echo "make run | demo | test | check | build | bench | soak | certs | release | install-service | test-claude-code | clean"
+	@echo "make run | demo | test | check | build | bench | bench-cpu | soak | certs | release | install-service | test-claude-code | clean"
 
 $(BUN):
 	@echo "installing bun $(BUN_VERSION) from the npm registry into $(TOOLS)/"
@@ -70,6 +70,10 @@ check: lint typecheck test
 
 bench: $(DEPS) dist/sluice
 	$(BUN) run bench/run.ts
+
+# CPU time per request of sluice against the bare Bun proxy (bench/cpu.ts; targets as arguments).
+bench-cpu: $(DEPS) dist/sluice
+	$(BUN) run bench/cpu.ts $(TARGETS)
 
 clean:
 	rm -rf dist tests/output bench/output bench/.deps

@@ -1,13 +1,16 @@
-// `make bench`: every scenario of issue 7 in one run, side by side on one mock upstream, written
-// to bench/RESULTS.md (and bench/output/results.json). Targets: direct, nginx (plain, TLS, one
-// worker), the Portkey gateway (Node and Bun), a bare Bun proxy (the floor), sluice (plain HTTP,
-// TLS, metrics scraped, scrubbing); then 1,000 streams and start-up time of sluice alone.
-// Promises: loopback only; bounded (about 4 minutes on 2 cores; BENCH_QUICK=1 for a short run);
-// stops every process it started, also on Ctrl-C; prints ratios, never fails on a timing.
+// `make bench`: every scenario in one run, side by side on one mock upstream, written to
+// bench/RESULTS.md (and bench/output/results.json). Targets: direct, nginx (plain, TLS, one
+// worker), the Portkey gateway (Node and Bun), a bare Bun proxy (the floor) and the same routed
+// by Elysia, and sluice at its defaults plus one row per setting that changes (log level warn,
+// TLS, scrubbing, ledger off, telemetry on); then thousands of concurrent streams direct and
+// through sluice, and start-up time. Promises: loopback only; bounded (about 9 minutes on 2
+// cores; BENCH_QUICK=1 for a short run); stops every process it started, also on Ctrl-C; prints
+// ratios, never fails on a timing.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { busyShare, describeMachine, gitDescribe, withFetchLimit } from "./lib/machine.ts";
+import { startCollector } from "./lib/collector.ts";
+import { busyShare, describeMachine, gitDescribe, watchLoad, withFetchLimit } from "./lib/machine.ts";
 import { answers, freePort, spawnService, waitUntil } from "./lib/procs.ts";
 import {
   type BenchResults,
@@ -15,19 +18,12 @@ import {
   microVerdicts,
   renderResults,
   type TargetRun,
-  verdicts,
 } from "./lib/report.ts";
 import { FAKE_KEY } from "./lib/request.ts";
-import {
-  type BenchEnv,
-  direct,
-  startBareBun,
-  startNginx,
-  startPortkey,
-  startSluice,
-  type Target,
-} from "./lib/targets.ts";
+import { SLUICE_VARIANTS, type SluiceVariant, startSluice } from "./lib/sluice-target.ts";
+import { type BenchEnv, direct, startBareBun, startNginx, startPortkey, type Target } from "./lib/targets.ts";
 import { ensureNginx, ensurePortkey, ensureWrk, nodeVersion } from "./lib/tools.ts";
+import { issue7Verdicts, issue14Verdicts } from "./lib/verdicts.ts";
 import { manyStreams } from "./scenarios/many-streams.ts";
 import { nonStreamed } from "./scenarios/nonstream.ts";
 import { startup } from "./scenarios/startup.ts";
@@ -38,13 +34,15 @@ await withFetchLimit();
 const ROOT = join(import.meta.dir, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 4));
-const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? (QUICK ? 500 : 4000));
 const STREAM = { streams: QUICK ? 10 : 30, events: 20, gapMs: 5 };
-const MANY = { events: QUICK ? 30 : 100, gapMs: 80, rampMs: 2000, settleMs: QUICK ? 2000 : 10_000 };
+/** Long streams: 50 deltas 200 ms apart (10 s each), opened over 4 s. */
+const MANY = { events: QUICK ? 15 : 50, gapMs: 200, rampMs: 4000, settleMs: QUICK ? 2000 : 10_000 };
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
 const began = performance.now();
 const busyBefore = await busyShare();
+const load = watchLoad();
 const sluice = process.env.SLUICE_BIN ?? join(ROOT, "dist", "sluice");
 if (!(await Bun.file(sluice).exists())) {
   say(`no binary at ${sluice}: run make build (make bench does)`);
@@ -88,6 +86,8 @@ try {
   if ((await waitUntil(() => answers(`${mockUrl}/__mock/requests`), 10_000)) === undefined) {
     throw new Error("the mock upstream did not start");
   }
+  const collector = startCollector();
+  cleanups.push(async () => collector.stop());
   const env: BenchEnv = {
     sluice,
     bun: process.execPath,
@@ -95,7 +95,13 @@ try {
     mockUrl,
     tmp,
     certs: { cert: join(certDir, "server.crt"), key: join(certDir, "server.key") },
+    collectorUrl: collector.url,
   };
+  const sluiceRow = (v: SluiceVariant): [string, string, () => Promise<Target>] => [
+    `sluice-${v}`,
+    SLUICE_VARIANTS[v].label,
+    () => startSluice(env, v),
+  ];
 
   const plan: [id: string, label: string, start: () => Promise<Target> | Target][] = [
     ["direct", "direct to the mock (the limit)", () => direct(env)],
@@ -118,10 +124,13 @@ try {
       () => (portkey.ok ? startPortkey(env, portkey.value, "bun") : skip("no Portkey")),
     ],
     ["bare-bun", "bare Bun.serve + fetch", () => startBareBun(env)],
-    ["sluice-http", "sluice, plain HTTP", () => startSluice(env, "http")],
-    ["sluice-tls", "sluice, TLS", () => startSluice(env, "tls")],
-    ["sluice-metrics", "sluice, metrics scraped", () => startSluice(env, "metrics")],
-    ["sluice-scrub", "sluice, scrubbing", () => startSluice(env, "scrub")],
+    ["bare-elysia", "the same routed by Elysia", () => startBareBun(env, "bare-elysia")],
+    sluiceRow("defaults"),
+    sluiceRow("warn"),
+    sluiceRow("tls"),
+    sluiceRow("scrub"),
+    sluiceRow("no-ledger"),
+    sluiceRow("telemetry"),
   ];
 
   const runs: TargetRun[] = [];
@@ -144,6 +153,12 @@ try {
     });
     if (id === "sluice-scrub") target.notes.push(await scrubCheck(mockUrl));
     if (target.adminUrl) target.notes.push(await metricsCheck(target.adminUrl));
+    if (id === "sluice-telemetry") {
+      const got = collector.received();
+      target.notes.push(
+        `telemetry on: the collector received ${got.langfuse} Langfuse and ${got.otlp} OTLP exports`,
+      );
+    }
     const stream = await streamLatency(target, STREAM);
     if (stream.complete === 0 && stream.error) {
       const why = target.log ? readFileSync(target.log, "utf8").match(/\w*Error: [^\n]*/)?.[0] : undefined;
@@ -160,36 +175,30 @@ try {
   }
 
   const many = [];
-  for (const [label, variant, overrides] of [
-    ["plain HTTP, as shipped (unit/Dockerfile raise the fetch limit)", "http", {}],
-    ["TLS, as shipped", "tls", {}],
-    [
-      "plain HTTP, bare binary (Bun's default of 256 fetches in flight)",
-      "http",
-      { BUN_CONFIG_MAX_HTTP_REQUESTS: undefined },
-    ],
+  for (const [label, start] of [
+    ["direct to the mock", async () => direct(env)],
+    ["sluice at its defaults, plain HTTP", () => startSluice(env, "defaults")],
+    ["sluice at its defaults, TLS", () => startSluice(env, "tls")],
   ] as const) {
     say(`${STREAMS} streams: ${label}`);
     many.push(
-      await manyStreams(env, { label, variant, streams: STREAMS, overrides, ...MANY }).catch(
-        (err: unknown) => ({
-          label,
-          streams: STREAMS,
-          ends: {},
-          peakRssKb: Number.NaN,
-          peakFds: Number.NaN,
-          peakUpstreamSockets: Number.NaN,
-          ttfbP50Ms: Number.NaN,
-          ttfbMaxMs: Number.NaN,
-          wallSeconds: 0,
-          error: String(err).split("\n")[0]!,
-        }),
-      ),
+      await manyStreams(start, { label, streams: STREAMS, mockPort, ...MANY }).catch((err: unknown) => ({
+        label,
+        streams: STREAMS,
+        ends: {},
+        peakRssKb: Number.NaN,
+        peakFds: Number.NaN,
+        peakUpstreamSockets: Number.NaN,
+        ttfbP50Ms: Number.NaN,
+        ttfbMaxMs: Number.NaN,
+        wallSeconds: 0,
+        error: String(err).split("\n")[0]!,
+      })),
     );
   }
 
   say("start-up times");
-  const starts = [await startup(env, "http", QUICK ? 3 : 10), await startup(env, "tls", QUICK ? 3 : 10)];
+  const starts = [await startup(env, "defaults", QUICK ? 3 : 10), await startup(env, "tls", QUICK ? 3 : 10)];
 
   const micro: MicroRun[] = [];
   for (const [id, title, script] of [
@@ -222,15 +231,21 @@ try {
   const settings = [
     `non-streamed: 1 s warm-up at 8 connections, then ${SECONDS} s at 1 connection and ${SECONDS} s at 64`,
     `streamed: ${STREAM.streams} streams one after another (after 3 warm-up), ${STREAM.events} deltas ${STREAM.gapMs} ms apart at the mock`,
+    `short streams under load: wrk at 64 connections, ${SECONDS} s, 20 deltas per stream with no gap at the mock`,
     `many streams: ${STREAMS} streams opened over ${MANY.rampMs / 1000} s, each ${MANY.events} deltas ${MANY.gapMs} ms apart (${((MANY.events * MANY.gapMs) / 1000).toFixed(0)} s long); settled = ${MANY.settleMs / 1000} s after the end`,
-    "sluice: SLUICE_LOG_LEVEL=warn, SLUICE_DASHBOARD_PORT=0 (metrics run: on, scraped every second), BUN_CONFIG_MAX_HTTP_REQUESTS=4096 as in deploy/ unless said otherwise",
+    "sluice: BUN_CONFIG_MAX_HTTP_REQUESTS=4096 as deploy/ and the Dockerfile set it",
   ];
+  const rows = (Object.keys(SLUICE_VARIANTS) as SluiceVariant[]).map((v) => ({
+    label: SLUICE_VARIANTS[v].label,
+    changes: SLUICE_VARIANTS[v].changes,
+  }));
   const results: BenchResults = {
     date: `${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`,
     wallSeconds: (performance.now() - began) / 1000,
-    machine: describeMachine(busyBefore),
+    machine: describeMachine(busyBefore, load.stop()),
     versions,
     settings,
+    rows,
     runs,
     many,
     startup: starts,
@@ -241,7 +256,7 @@ try {
   mkdirSync(join(import.meta.dir, "output"), { recursive: true });
   writeFileSync(join(import.meta.dir, "output", "results.json"), JSON.stringify(results, null, 2));
   process.stdout.write(
-    `${[...verdicts(results), ...microVerdicts(results)].join("\n")}\nwrote bench/RESULTS.md\n`,
+    `${[...issue14Verdicts(results), ...issue7Verdicts(results), ...microVerdicts(results)].join("\n")}\nwrote bench/RESULTS.md\n`,
   );
 } catch (err) {
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -12,10 +12,11 @@ import { withFetchLimit } from "./lib/machine.ts";
 import { answers, freePort, otherFdTargets, spawnService, waitUntil } from "./lib/procs.ts";
 import { BASE_HEADERS, MESSAGES_PATH, messagesBody, streamKnobs } from "./lib/request.ts";
 import { type Sample, sampleOnce, startSampler } from "./lib/sampler.ts";
+import { startSluice } from "./lib/sluice-target.ts";
 import { HANG_GRACE_MS, plan, run, Tally } from "./lib/soak-mix.ts";
 import { streamOnce } from "./lib/sse-client.ts";
 import { median } from "./lib/stats.ts";
-import { type BenchEnv, startSluice } from "./lib/targets.ts";
+import type { BenchEnv } from "./lib/targets.ts";
 
 await withFetchLimit();
 
@@ -46,7 +47,7 @@ try {
   if ((await waitUntil(() => answers(`${env.mockUrl}/__mock/requests`), 10_000)) === undefined) {
     throw new Error("mock upstream did not start");
   }
-  const target = await startSluice(env, "http", {}, true);
+  const target = await startSluice(env, "defaults");
   const pid = target.pid!;
   const listenPort = Number(new URL(target.url).port);
   const totals = async () => {

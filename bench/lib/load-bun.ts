@@ -3,7 +3,7 @@
 // the CPU than wrk, so its figures are lower for every target alike; RESULTS.md says which
 // generator ran. Promises: stops at the deadline; errors are counted, never thrown.
 
-import { BASE_HEADERS, MESSAGES_PATH, messagesBody } from "./request.ts";
+import { BASE_HEADERS, JSON_SHAPE, type LoadShape, MESSAGES_PATH, shapeRequest } from "./request.ts";
 import { mean, percentile } from "./stats.ts";
 import type { LoadResult } from "./wrk.ts";
 
@@ -11,9 +11,10 @@ export async function runBunLoad(
   target: { url: string; headers: Record<string, string> },
   connections: number,
   seconds: number,
+  shape: LoadShape = JSON_SHAPE,
 ): Promise<LoadResult> {
-  const body = messagesBody(false);
-  const headers = { ...BASE_HEADERS, ...target.headers };
+  const { body, headers: extra } = shapeRequest(shape);
+  const headers = { ...BASE_HEADERS, ...extra, ...target.headers };
   const url = target.url + MESSAGES_PATH;
   const latencies: number[] = [];
   let errors = 0;

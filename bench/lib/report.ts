@@ -1,11 +1,13 @@
-// Turns one benchmark run into bench/RESULTS.md: the machine, the versions, one table per
-// scenario with ratios against the direct baseline, and each target of issue 7 marked met or
-// missed with the margin. Promises: pure (text in, text out); missing figures print as n/a.
+// Turns one benchmark run into bench/RESULTS.md: the machine and how busy it was, the versions,
+// the settings of every row, each goal met or missed (verdicts.ts), and one table per scenario
+// with ratios against the direct baseline. Promises: pure (text in, text out); missing figures
+// print as n/a.
 import type { ManyStreamsResult } from "../scenarios/many-streams.ts";
 import type { NonStreamResult } from "../scenarios/nonstream.ts";
 import type { StartupResult } from "../scenarios/startup.ts";
 import type { StreamLatencyResult } from "../scenarios/stream-latency.ts";
 import { addedMs, int, mib, ms, ratio } from "./stats.ts";
+import { context, issue7Verdicts, issue14Verdicts } from "./verdicts.ts";
 
 export interface TargetRun {
   id: string;
@@ -23,6 +25,8 @@ export interface BenchResults {
   machine: string[];
   versions: string[];
   settings: string[];
+  /** Each sluice row and what it changes from the defaults. */
+  rows?: { label: string; changes: string }[];
   runs: TargetRun[];
   many: ManyStreamsResult[];
   startup: StartupResult[];
@@ -97,6 +101,27 @@ function nonStreamTable(r: BenchResults): string[] {
   return rows;
 }
 
+function sseLoadTable(r: BenchResults): string[] {
+  const base = find(r, "direct")?.nonStream?.sse64;
+  const rows = [
+    "| target | streams/s (c=64) | vs direct | p50 ms | p99 ms | proxy CPU µs/stream | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const t of r.runs) {
+    const n = t.nonStream;
+    const s = n?.sse64;
+    if (t.skipped || !s) {
+      rows.push(`| ${t.label} | ${t.skipped ?? n?.error ?? "n/a"} | | | | | |`);
+      continue;
+    }
+    rows.push(
+      `| ${t.label} | ${int(s.rps)} | ${ratio(s.rps, base?.rps)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ` +
+        `${n?.sseCpuUsPerRequest === undefined ? "n/a" : int(n.sseCpuUsPerRequest)} | ${int(s.errors)} |`,
+    );
+  }
+  return rows;
+}
+
 function streamTable(r: BenchResults): string[] {
   const base = find(r, "direct")?.stream;
   const rows = [
@@ -120,12 +145,12 @@ function streamTable(r: BenchResults): string[] {
 
 function manyTable(r: BenchResults): string[] {
   const rows = [
-    "| run | streams ok | RSS before MiB | RSS peak MiB | RSS 1 s after MiB | RSS settled MiB | fds before / peak / settled | upstream sockets before / peak / settled (busy) | client sockets settled | TTFB p50 / max ms | wall s |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| run | streams ok | event gap p50 / p99 ms | RSS before MiB | RSS peak MiB | RSS 1 s after MiB | RSS settled MiB | fds before / peak / settled | upstream sockets before / peak / settled (busy) | client sockets settled | TTFB p50 / max ms | wall s |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const m of r.many) {
     if (m.error) {
-      rows.push(`| ${m.label} | ${m.error} | | | | | | | | | |`);
+      rows.push(`| ${m.label} | ${m.error} | | | | | | | | | | |`);
       continue;
     }
     const other = Object.entries(m.ends)
@@ -133,10 +158,11 @@ function manyTable(r: BenchResults): string[] {
       .map(([k, v]) => `${v} ${k}`)
       .join(", ");
     rows.push(
-      `| ${m.label} | ${m.ends.complete ?? 0}/${m.streams}${other ? ` (${other})` : ""} | ${mib(m.baseline?.rssKb)} | ` +
+      `| ${m.label} | ${m.ends.complete ?? 0}/${m.streams}${other ? ` (${other})` : ""} | ` +
+        `${ms(m.gapP50Ms, 2)} / ${ms(m.gapP99Ms, 2)} | ${mib(m.baseline?.rssKb)} | ` +
         `${mib(m.peakRssKb)} | ${mib(m.after?.rssKb)} | ${mib(m.settled?.rssKb)} | ` +
-        `${m.baseline?.fds ?? "n/a"} / ${m.peakFds} / ${m.settled?.fds ?? "n/a"} | ` +
-        `${m.baseline?.upstreamSockets ?? "n/a"} / ${m.peakUpstreamSockets} / ${m.settled?.upstreamSockets ?? "n/a"} ` +
+        `${m.baseline?.fds ?? "n/a"} / ${int(m.peakFds)} / ${m.settled?.fds ?? "n/a"} | ` +
+        `${m.baseline?.upstreamSockets ?? "n/a"} / ${int(m.peakUpstreamSockets)} / ${m.settled?.upstreamSockets ?? "n/a"} ` +
         `(${m.settled?.upstreamBusy ?? "n/a"}) | ${m.settled?.clientSockets ?? "n/a"} | ` +
         `${ms(m.ttfbP50Ms, 1)} / ${ms(m.ttfbMaxMs, 1)} | ${m.wallSeconds.toFixed(1)} |`,
     );
@@ -162,78 +188,6 @@ function startupTable(r: BenchResults): string[] {
   return rows;
 }
 
-/** Each issue-7 target: met or missed, and by how much. */
-export function verdicts(r: BenchResults): string[] {
-  const out: string[] = [];
-  const base = find(r, "direct")?.nonStream?.c1?.p50Ms;
-  for (const id of ["sluice-http", "sluice-tls", "sluice-metrics", "sluice-scrub"]) {
-    const p50 = find(r, id)?.nonStream?.c1?.p50Ms;
-    if (p50 === undefined || base === undefined) continue;
-    const added = p50 - base;
-    out.push(
-      `- added p50 under 0.2 ms at concurrency 1, ${find(r, id)?.label}: ${added < 0.2 ? "MET" : "MISSED"} ` +
-        `(${added.toFixed(3)} ms${added < 0.2 ? "" : `, ${(added - 0.2).toFixed(3)} ms over`})`,
-    );
-  }
-  const rps = (id: string) => find(r, id)?.nonStream?.c64?.rps;
-  for (const [s, n] of [
-    ["sluice-http", "nginx"],
-    ["sluice-tls", "nginx-tls"],
-  ] as const) {
-    const a = rps(s);
-    const b = rps(n);
-    if (a === undefined || b === undefined) continue;
-    out.push(
-      `- throughput at least nginx's (${find(r, s)?.label} vs ${find(r, n)?.label}): ${a >= b ? "MET" : "MISSED"} ` +
-        `(${ratio(a, b)} of nginx${a >= b ? "" : `, ${int(b - a)} req/s short`})`,
-    );
-  }
-  const sl = rps("sluice-http");
-  const portkeys = [
-    ["portkey-node", "Portkey on Node, its published runtime"],
-    ["portkey-bun", "Portkey on Bun, the same runtime as sluice"],
-  ] as const;
-  for (const [id, what] of portkeys) {
-    const pk = rps(id);
-    if (pk === undefined || sl === undefined) continue;
-    out.push(
-      `- at least 3x Portkey's throughput (sluice, plain HTTP vs ${what}): ${sl >= 3 * pk ? "MET" : "MISSED"} (${ratio(sl, pk)})`,
-    );
-  }
-  if (portkeys.every(([id]) => rps(id) === undefined)) {
-    out.push("- at least 3x Portkey's throughput: not measured (Portkey did not run)");
-  }
-  const shipped = r.many.find((m) => !m.error && m.label.includes("as shipped"));
-  if (shipped) {
-    const peak = shipped.peakRssKb / 1024;
-    const ok = (shipped.ends.complete ?? 0) === shipped.streams;
-    out.push(
-      `- ${shipped.streams} streams in under 150 MB (${shipped.label}): ${peak < 150 && ok ? "MET" : "MISSED"} ` +
-        `(peak RSS ${peak.toFixed(1)} MiB, ${shipped.ends.complete ?? 0}/${shipped.streams} complete)`,
-    );
-  }
-  return out;
-}
-
-/** Where the throughput gap comes from: same-core nginx, and the floor any Bun proxy starts at. */
-export function context(r: BenchResults): string[] {
-  const n = (id: string) => find(r, id)?.nonStream;
-  const sl = n("sluice-http");
-  const out: string[] = [];
-  for (const [id, what] of [
-    ["nginx-1w", "nginx with 1 worker process (one event loop, like sluice)"],
-    ["bare-bun", "a bare Bun.serve + fetch proxy (the floor for any Bun proxy)"],
-  ] as const) {
-    const o = n(id);
-    if (!sl?.c64 || !o?.c64) continue;
-    out.push(
-      `- sluice, plain HTTP vs ${what}: ${ratio(sl.c64.rps, o.c64.rps)} the throughput; CPU per request ` +
-        `${int(sl.cpuUsPerRequest)} µs vs ${int(o.cpuUsPerRequest)} µs`,
-    );
-  }
-  return out;
-}
-
 export function renderResults(r: BenchResults): string {
   return [
     "# sluice benchmark results",
@@ -251,23 +205,44 @@ export function renderResults(r: BenchResults): string {
     ...r.versions.map((l) => `- ${l}`),
     ...r.settings.map((l) => `- ${l}`),
     "",
-    "## Targets of issue 7",
+    ...(r.rows?.length
+      ? [
+          "Every sluice row runs the compiled binary with only its listeners, upstream URLs and certificate",
+          "files set, so the rest is sluice's own defaults: log level info with one JSON request line per",
+          "call into a file, the admin listener on and `/metrics` plus `/metrics/prometheus` scraped every",
+          "second, the usage ledger at its default (`sqlite://sluice.db`), scrubbing and telemetry off.",
+          "",
+          "| row | changes from the defaults |",
+          "|---|---|",
+          ...r.rows.map((x) => `| ${x.label} | ${x.changes} |`),
+          "",
+        ]
+      : []),
+    "## Goals of issue 14 (sluice at its defaults; ratios within this run)",
     "",
-    ...verdicts(r),
+    ...issue14Verdicts(r),
     "",
-    "Context for the throughput figures:",
+    "Where the time goes:",
     "",
     ...context(r),
+    "",
+    "## Goals of issue 7",
+    "",
+    ...issue7Verdicts(r),
     "",
     "## Non-streamed: POST /v1/messages (about 1 KB in, 0.4 KB out)",
     "",
     ...nonStreamTable(r),
     "",
+    "## Short streams under load: 64 connections, 20 deltas each with no gap",
+    "",
+    ...sseLoadTable(r),
+    "",
     "## Streamed: one stream at a time",
     "",
     ...streamTable(r),
     "",
-    "## Many concurrent long streams through one sluice",
+    "## Many concurrent long streams",
     "",
     ...manyTable(r),
     "",

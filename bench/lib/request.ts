@@ -33,3 +33,15 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = {
 export function streamKnobs(events: number, gapMs: number): Record<string, string> {
   return { "x-mock-events": String(events), "x-mock-gap-ms": String(gapMs) };
 }
+
+/** What one load run sends: a JSON answer, or a short stream of `events` deltas with no gap. */
+export type LoadShape = { kind: "json" } | { kind: "sse"; events: number };
+
+export const JSON_SHAPE: LoadShape = { kind: "json" };
+
+/** The body and extra headers of one request of a shape. */
+export function shapeRequest(shape: LoadShape): { body: string; headers: Record<string, string> } {
+  return shape.kind === "json"
+    ? { body: messagesBody(false), headers: {} }
+    : { body: messagesBody(true), headers: streamKnobs(shape.events, 0) };
+}

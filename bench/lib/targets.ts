@@ -1,11 +1,12 @@
 // The things measured side by side, each in front of the same mock upstream: the mock itself
-// (direct, the limit), nginx, the Portkey gateway and sluice in several settings. Promises: a
+// (direct, the limit), nginx, the Portkey gateway and the bare proxies (sluice's rows are in
+// sluice-target.ts). Promises: a
 // started target has answered one proxied request with 200 (readyMs is how long that took);
 // stop() ends exactly the processes it started.
 import { chownSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nginxConfig } from "./nginx-conf.ts";
-import { answers, freePort, type Service, spawnService, tail, waitUntil } from "./procs.ts";
+import { freePort, type Service, spawnService, tail, waitUntil } from "./procs.ts";
 import { BASE_HEADERS, MESSAGES_PATH, messagesBody } from "./request.ts";
 import type { Portkey } from "./tools.ts";
 
@@ -35,9 +36,11 @@ export interface BenchEnv {
   mockUrl: string;
   tmp: string;
   certs: { cert: string; key: string };
+  /** How to run sluice when not as the binary alone (from source, under the profiler). */
+  sluiceCommand?: string[];
+  /** The local telemetry collector (Langfuse ingestion and OTLP/HTTP), for the telemetry row. */
+  collectorUrl?: string;
 }
-
-export type SluiceVariant = "http" | "tls" | "metrics" | "scrub";
 
 /** One proxied POST /v1/messages answered 200. */
 export async function proxiedOk(url: string, headers: Record<string, string>): Promise<boolean> {
@@ -52,7 +55,7 @@ export async function proxiedOk(url: string, headers: Record<string, string>): P
   return res.status === 200;
 }
 
-async function ready(
+export async function ready(
   service: Service,
   t: Omit<Target, "readyMs" | "stop" | "pid">,
   spawnedAt: number,
@@ -154,19 +157,28 @@ export async function startPortkey(env: BenchEnv, pk: Portkey, runtime: "node" |
   );
 }
 
-/** bench/lib/bare-bun-proxy.ts: what any Bun proxy costs before doing anything of its own. */
-export async function startBareBun(env: BenchEnv): Promise<Target> {
+const BARE = {
+  "bare-bun": { file: "bare-bun-proxy.ts", label: "bare Bun.serve + fetch (the floor for a Bun proxy)" },
+  "bare-elysia": { file: "bare-elysia-proxy.ts", label: "the same bare proxy routed by Elysia" },
+} as const;
+
+/**
+ * bench/lib/bare-bun-proxy.ts: what any Bun proxy costs before doing anything of its own; or
+ * bare-elysia-proxy.ts, the same routed by Elysia as sluice routes it (Elysia's own share).
+ */
+export async function startBareBun(env: BenchEnv, kind: keyof typeof BARE = "bare-bun"): Promise<Target> {
   const port = freePort();
   const spawnedAt = performance.now();
-  const service = spawnService("bare-bun", [env.bun, join(import.meta.dir, "bare-bun-proxy.ts")], {
+  const service = spawnService(kind, [env.bun, join(import.meta.dir, BARE[kind].file)], {
     logDir: env.tmp,
+    cwd: join(import.meta.dir, "..", ".."),
     env: { PATH: process.env.PATH ?? "", PORT: String(port), UPSTREAM: env.mockUrl },
   });
   return ready(
     service,
     {
-      id: "bare-bun",
-      label: "bare Bun.serve + fetch (the floor for a Bun proxy)",
+      id: kind,
+      label: BARE[kind].label,
       url: `http://127.0.0.1:${port}`,
       tls: false,
       headers: {},
@@ -174,81 +186,4 @@ export async function startBareBun(env: BenchEnv): Promise<Target> {
     },
     spawnedAt,
   );
-}
-
-const SLUICE_LABELS: Record<SluiceVariant, string> = {
-  http: "sluice, plain HTTP",
-  tls: "sluice, TLS",
-  metrics: "sluice, plain HTTP, metrics scraped every second",
-  scrub: "sluice, plain HTTP, scrubbing (redact)",
-};
-
-/** The sluice binary's environment for a variant: everything else stays at its default. */
-export function sluiceEnv(env: BenchEnv, variant: SluiceVariant, port: number, adminPort: number) {
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: env.tmp,
-    BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
-    SLUICE_HOST: "127.0.0.1",
-    SLUICE_PORT: String(port),
-    SLUICE_TLS: variant === "tls" ? "on" : "off",
-    SLUICE_TLS_CERT: env.certs.cert,
-    SLUICE_TLS_KEY: env.certs.key,
-    SLUICE_DASHBOARD_PORT: String(adminPort),
-    SLUICE_LOG_LEVEL: "warn",
-    SLUICE_LOG_FORMAT: "json",
-    SLUICE_ANTHROPIC_BASE_URL: env.mockUrl,
-    SLUICE_OPENAI_BASE_URL: env.mockUrl,
-    SLUICE_GEMINI_BASE_URL: env.mockUrl,
-    SLUICE_SCRUB: variant === "scrub" ? "redact" : "off",
-  };
-}
-
-/** `overrides` replace variables of the variant; an undefined value removes the variable. */
-export async function startSluice(
-  env: BenchEnv,
-  variant: SluiceVariant,
-  overrides: Record<string, string | undefined> = {},
-  withAdmin = variant === "metrics",
-): Promise<Target> {
-  const port = freePort();
-  const adminPort = withAdmin ? freePort() : 0;
-  const vars: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...sluiceEnv(env, variant, port, adminPort), ...overrides })) {
-    if (v !== undefined) vars[k] = v;
-  }
-  const spawnedAt = performance.now();
-  const service = spawnService(`sluice-${variant}`, [env.sluice, "serve"], {
-    logDir: env.tmp,
-    cwd: env.tmp,
-    env: vars,
-  });
-  const adminUrl = adminPort ? `http://127.0.0.1:${adminPort}` : undefined;
-  const target = await ready(
-    service,
-    {
-      id: `sluice-${variant}`,
-      label: SLUICE_LABELS[variant],
-      url: `${variant === "tls" ? "https" : "http"}://127.0.0.1:${port}`,
-      tls: variant === "tls",
-      headers: {},
-      notes: [],
-      ...(adminUrl ? { adminUrl } : {}),
-    },
-    spawnedAt,
-  );
-  if (!adminUrl || variant !== "metrics") return target;
-  // Like Prometheus plus an open dashboard: a scrape of both metric views every second.
-  const scrape = setInterval(() => {
-    for (const path of ["/metrics", "/metrics/prometheus"]) {
-      void answers(adminUrl + path).catch(() => {});
-    }
-  }, 1000);
-  return {
-    ...target,
-    stop: async () => {
-      clearInterval(scrape);
-      await target.stop();
-    },
-  };
 }

@@ -4,7 +4,7 @@
 // comes back as an error value with its output, never a throw.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE_HEADERS, MESSAGES_PATH, messagesBody } from "./request.ts";
+import { BASE_HEADERS, JSON_SHAPE, type LoadShape, MESSAGES_PATH, shapeRequest } from "./request.ts";
 
 export interface LoadResult {
   requests: number;
@@ -66,11 +66,13 @@ export async function runWrk(
   target: { id: string; url: string; headers: Record<string, string> },
   connections: number,
   seconds: number,
+  shape: LoadShape = JSON_SHAPE,
 ): Promise<LoadResult | { error: string }> {
-  const bodyPath = join(tmp, "body.json");
-  writeFileSync(bodyPath, messagesBody(false));
-  const script = join(tmp, `wrk-${target.id}.lua`);
-  writeFileSync(script, wrkScript(bodyPath, { ...BASE_HEADERS, ...target.headers }));
+  const request = shapeRequest(shape);
+  const bodyPath = join(tmp, `body-${shape.kind}.json`);
+  writeFileSync(bodyPath, request.body);
+  const script = join(tmp, `wrk-${target.id}-${shape.kind}.lua`);
+  writeFileSync(script, wrkScript(bodyPath, { ...BASE_HEADERS, ...request.headers, ...target.headers }));
   const proc = Bun.spawn(
     [
       wrk,

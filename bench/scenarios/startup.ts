@@ -1,8 +1,10 @@
 // Start-up scenario: from spawning the binary to the first proxied request answered 200,
 // repeated, for plain HTTP and TLS (which also reads the certificate). Promises: starts and
 // stops its own processes; returns the spread, never asserts it.
+
+import { type SluiceVariant, startSluice } from "../lib/sluice-target.ts";
 import { median, percentile } from "../lib/stats.ts";
-import { type BenchEnv, type SluiceVariant, startSluice } from "../lib/targets.ts";
+import type { BenchEnv } from "../lib/targets.ts";
 
 export interface StartupResult {
   variant: SluiceVariant;

@@ -1,0 +1,141 @@
+// The benchmark's issue-14 verdicts: each goal is judged on ratios and differences within one
+// run, MET exactly up to its limit and MISSED past it, and a goal with a missing row says so.
+import { describe, expect, test } from "bun:test";
+import type { BenchResults, TargetRun } from "../../bench/lib/report.ts";
+import { context, issue14Verdicts } from "../../bench/lib/verdicts.ts";
+import type { LoadResult } from "../../bench/lib/wrk.ts";
+import type { ManyStreamsResult } from "../../bench/scenarios/many-streams.ts";
+
+const load = (rps: number, p50Ms = 0.1): LoadResult => ({
+  requests: rps,
+  seconds: 1,
+  rps,
+  p50Ms,
+  p99Ms: p50Ms * 3,
+  meanMs: p50Ms,
+  errors: 0,
+});
+
+interface Figures {
+  rps: number;
+  sseRps: number;
+  p50: number;
+  ttfb: number;
+  cpu: number;
+  sseCpu: number;
+}
+
+const run = (id: string, f: Figures): TargetRun => ({
+  id,
+  label: id,
+  notes: [],
+  nonStream: {
+    c1: load(1000, f.p50),
+    c64: load(f.rps),
+    cpuUsPerRequest: f.cpu,
+    sse64: load(f.sseRps),
+    sseCpuUsPerRequest: f.sseCpu,
+  },
+  stream: {
+    streams: 30,
+    complete: 30,
+    ttfbP50Ms: f.ttfb,
+    ttfbP99Ms: f.ttfb,
+    gapP50Ms: 5,
+    gapP99Ms: 6,
+    coalescedPct: 0,
+  },
+});
+
+const many = (label: string, gapP99Ms: number, peakRssKb = 100_000, complete = 4000): ManyStreamsResult => ({
+  label,
+  streams: 4000,
+  ends: { complete },
+  gapP50Ms: 200,
+  gapP99Ms,
+  peakRssKb,
+  peakFds: 0,
+  peakUpstreamSockets: 0,
+  ttfbP50Ms: 1,
+  ttfbMaxMs: 2,
+  wallSeconds: 14,
+});
+
+const base: Figures = { rps: 10_000, sseRps: 5000, p50: 0.2, ttfb: 1.0, cpu: 50, sseCpu: 100 };
+
+function results(sluice: Partial<Figures>, extra: TargetRun[] = [], gapP99 = 201): BenchResults {
+  return {
+    date: "",
+    wallSeconds: 1,
+    machine: [],
+    versions: [],
+    settings: [],
+    runs: [
+      run("direct", { ...base, p50: 0.1, ttfb: 0.8 }),
+      run("bare-bun", base),
+      run("sluice-defaults", { ...base, ...sluice }),
+      ...extra,
+    ],
+    many: [many("direct to the mock", 200), many("sluice at its defaults, plain HTTP", gapP99)],
+    startup: [],
+    notes: [],
+  };
+}
+
+const line = (v: string[], starts: string) => v.find((l) => l.includes(starts)) ?? "";
+
+describe("benchmark verdicts of issue 14", () => {
+  test("figures at the limits are MET", () => {
+    const v = issue14Verdicts(
+      results({ rps: 8500, sseRps: 4250, p50: 0.25, ttfb: 1.1, cpu: 60, sseCpu: 120 }, [], 202),
+    );
+    expect(line(v, "64, JSON")).toContain("MET (0.85x");
+    expect(line(v, "64, short SSE")).toContain("MET (0.85x");
+    expect(line(v, "added median latency")).toContain("MET");
+    expect(line(v, "first streamed byte")).toContain("MET");
+    expect(line(v, "CPU per request (JSON)")).toContain("MET (1.20x");
+    expect(line(v, "CPU per request (SSE)")).toContain("MET (1.20x");
+    expect(line(v, "concurrent long streams")).toContain("MET (4000/4000 complete");
+  });
+
+  test("figures past the limits are MISSED, with the margin", () => {
+    const v = issue14Verdicts(
+      results({ rps: 8400, sseRps: 4200, p50: 0.26, ttfb: 1.11, cpu: 61, sseCpu: 121 }, [], 202.5),
+    );
+    expect(line(v, "64, JSON")).toContain("MISSED (0.84x");
+    expect(line(v, "64, short SSE")).toContain("MISSED (0.84x");
+    expect(line(v, "added median latency")).toContain(
+      "MISSED (sluice +0.160 ms, bare Bun +0.100 ms: +0.060 ms)",
+    );
+    expect(line(v, "first streamed byte")).toContain("MISSED");
+    expect(line(v, "CPU per request (JSON)")).toContain("MISSED (1.22x");
+    expect(line(v, "concurrent long streams")).toContain("MISSED");
+    expect(line(v, "concurrent long streams")).toContain("+2.50 ms");
+  });
+
+  test("a stream that did not complete or memory over 350 MB misses the many-streams goal", () => {
+    const r = results({});
+    r.many[1] = many("sluice at its defaults, plain HTTP", 200, 400_000);
+    expect(line(issue14Verdicts(r), "concurrent long streams")).toContain("MISSED");
+    r.many[1] = many("sluice at its defaults, plain HTTP", 200, 100_000, 3999);
+    expect(line(issue14Verdicts(r), "concurrent long streams")).toContain("MISSED (3999/4000");
+  });
+
+  test("each feature's cost is its row against the row without it", () => {
+    const v = issue14Verdicts(
+      results({}, [
+        run("sluice-no-ledger", { ...base, rps: 10_200 }),
+        run("sluice-scrub", { ...base, rps: 9600, cpu: 56 }),
+      ]),
+    );
+    expect(line(v, "ledger")).toContain("MET (throughput -2.0%");
+    expect(line(v, "scrubbing")).toContain("MISSED (throughput -4.0%");
+    expect(line(v, "scrubbing")).toContain("CPU per request 56 vs 50 µs (12.0%)");
+    expect(line(v, "telemetry")).toContain("not measured");
+  });
+
+  test("Elysia's share compares the Elysia-routed bare proxy with Bun.serve alone", () => {
+    const r = results({}, [run("bare-elysia", { ...base, rps: 9000, cpu: 55 })]);
+    expect(context(r)[0]).toContain("0.90x the throughput, CPU per request 55 vs 50 µs (JSON)");
+  });
+});
