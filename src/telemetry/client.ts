@@ -11,11 +11,9 @@ import type {
   LangfusePersistedProperty,
 } from "langfuse-core";
 import type { GenerationBody, TraceBody } from "./generation.ts";
+import type { SendOutcome } from "./sender.ts";
 
-export type SendOutcome =
-  | { kind: "ok"; failedTraces: number }
-  | { kind: "retry"; reason: string }
-  | { kind: "reject"; reason: string };
+export type { SendOutcome } from "./sender.ts";
 
 export interface ClientOptions {
   baseUrl: string;

@@ -115,10 +115,18 @@ export function createTelemetry(config: Config, log: Logger, opts: TelemetryOpti
     }
   };
 
-  const sender = createSender({
-    client,
+  const sender = createSender<TraceRecord, LangfuseBodies>({
+    client: {
+      send(batch) {
+        for (const b of batch) client.add(b.trace, b.generation);
+        return client.send();
+      },
+      abort: () => client.abort(),
+    },
     build,
     log,
+    sink: "langfuse",
+    unit: "traces",
     maxQueued: opts.maxQueued ?? 1000,
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     batchSize: opts.batchSize ?? 50,

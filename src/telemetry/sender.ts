@@ -1,56 +1,81 @@
-// The bounded queue between finished exchanges and Langfuse. Promises: enqueue is O(1) and never
-// waits; at most `maxQueued` traces and `maxQueuedBytes` wait, anything beyond is dropped and
-// counted; one batch is in flight at a time; an unreachable Langfuse is retried with capped,
-// jittered backoff on an unref'd timer (it never keeps the process alive); the log says each
-// state change once (down, full, rejected, back); flush() ends by its deadline, whatever happens.
+// The bounded queue between finished exchanges and a telemetry sink (Langfuse, an OTLP
+// collector). Promises: enqueue is O(1) and never waits; at most `maxQueued` items and
+// `maxQueuedBytes` wait, anything beyond is dropped and counted; one batch is in flight at a
+// time; an unreachable sink is retried with capped, jittered backoff on an unref'd timer (it
+// never keeps the process alive); the log says each state change once (down, full, rejected,
+// back); flush() ends by its deadline, whatever happens.
 import type { Logger } from "../log.ts";
-import type { IngestionClient, SendOutcome } from "./client.ts";
-import type { LangfuseBodies, TraceRecord } from "./generation.ts";
 
 export interface TelemetryStats {
-  /** Traces waiting (or in flight). */
+  /** Items waiting (or in flight). */
   queued: number;
-  /** Traces Langfuse accepted. */
+  /** Items the sink accepted. */
   sent: number;
-  /** Traces dropped because the queue was full, or left unsent at shutdown. */
+  /** Items dropped because the queue was full, or left unsent at shutdown. */
   dropped: number;
-  /** Traces Langfuse refused. */
+  /** Items the sink refused. */
   failed: number;
 }
 
-export interface SenderOptions {
-  client: IngestionClient;
-  /** The bodies to send and their serialised size. */
-  build(rec: TraceRecord): LangfuseBodies;
+/** What the sink said about one batch. */
+export type SendOutcome =
+  | { kind: "ok"; failedTraces: number }
+  | { kind: "retry"; reason: string }
+  | { kind: "reject"; reason: string };
+
+/** Sends one batch of built items; never throws (failures are outcomes). */
+export interface BatchClient<B> {
+  send(batch: B[]): Promise<SendOutcome>;
+  /** Cancels the request in flight (the shutdown deadline passed). */
+  abort(): void;
+}
+
+export interface SenderOptions<R, B extends { bytes: number }> {
+  client: BatchClient<B>;
+  /** The payload of one item and its serialised size; built lazily, off the request path. */
+  build(rec: R): B;
   log: Logger;
+  /** How log lines name the sink and what it receives ("langfuse", "traces"). */
+  sink: string;
+  unit: string;
   maxQueued: number;
   maxQueuedBytes: number;
-  /** Most traces per ingestion request. */
+  /** Most items per request. */
   batchSize: number;
-  /** Most serialised bytes per ingestion request (one oversized trace still goes alone). */
+  /** Most serialised bytes per request (one oversized item still goes alone). */
   batchBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * How long the first queued item waits for company before a batch goes (0: at once). Fewer,
+   * fuller requests cost less CPU under load; a full batch never waits.
+   */
+  lingerMs?: number;
   random?: () => number;
 }
 
-export interface Sender {
+export interface Sender<R> {
   /** Queues a finished exchange; `bytes` is what it holds in memory until sent. */
-  enqueue(rec: TraceRecord, bytes: number): void;
-  /** Sends what is queued until done, Langfuse fails, or the deadline; drops (and counts) the rest. */
+  enqueue(rec: R, bytes: number): void;
+  /** Sends what is queued until done, the sink fails, or the deadline; drops (and counts) the rest. */
   flush(deadlineMs: number): Promise<void>;
   stats(): TelemetryStats;
 }
 
-interface Item {
-  rec: TraceRecord;
+interface Item<R, B> {
+  rec: R;
   bytes: number;
-  built?: LangfuseBodies;
+  built?: B;
 }
 
-export function createSender(o: SenderOptions): Sender {
+export function createSender<R, B extends { bytes: number }>(o: SenderOptions<R, B>): Sender<R> {
   const random = o.random ?? Math.random;
-  const queue: Item[] = [];
+  const queue: Item<R, B>[] = [];
+  const { sink, unit } = o;
+  const lingerMs = o.lingerMs ?? 0;
+  let linger: ReturnType<typeof setTimeout> | undefined;
+  /** The linger wait is over (or was skipped after a backoff): the next kick sends. */
+  let lingerDue = false;
   let queuedBytes = 0;
   const counts = { sent: 0, dropped: 0, failed: 0 };
   let running = false;
@@ -80,12 +105,27 @@ export function createSender(o: SenderOptions): Sender {
 
   function kick(): void {
     if (running || timer !== undefined || queue.length === 0) return;
+    // A part-full batch waits for company (unless a flush is on); a full one goes now.
+    if (lingerMs > 0 && !closing && !lingerDue && queue.length < o.batchSize) {
+      if (linger === undefined) {
+        linger = setTimeout(() => {
+          linger = undefined;
+          lingerDue = true;
+          kick();
+        }, lingerMs);
+        linger.unref?.();
+      }
+      return;
+    }
+    if (linger !== undefined) clearTimeout(linger);
+    linger = undefined;
+    lingerDue = false;
     running = true;
     setImmediate(() => void pump());
   }
 
-  function take(): Item[] {
-    const batch: Item[] = [];
+  function take(): Item<R, B>[] {
+    const batch: Item<R, B>[] = [];
     let bytes = 0;
     for (const item of queue) {
       if (batch.length >= o.batchSize) break;
@@ -97,25 +137,25 @@ export function createSender(o: SenderOptions): Sender {
     return batch;
   }
 
-  function settle(batch: Item[], outcome: Exclude<SendOutcome, { kind: "retry" }>): void {
+  function settle(batch: Item<R, B>[], outcome: Exclude<SendOutcome, { kind: "retry" }>): void {
     queue.splice(0, batch.length);
     for (const item of batch) queuedBytes -= item.bytes;
     failures = 0;
     if (notice.down) {
-      o.log.info("langfuse reachable again", { dropped: notice.droppedWhileDown });
+      o.log.info(`${sink} reachable again`, { dropped: notice.droppedWhileDown });
       notice.down = false;
     }
     if (outcome.kind === "reject") {
       counts.failed += batch.length;
       if (!notice.rejected)
-        o.log.warn("langfuse refused traces", { reason: outcome.reason, traces: batch.length });
+        o.log.warn(`${sink} refused ${unit}`, { reason: outcome.reason, [unit]: batch.length });
       notice.rejected = true;
       return;
     }
     counts.sent += batch.length - outcome.failedTraces;
     counts.failed += outcome.failedTraces;
     if (outcome.failedTraces > 0 && !notice.rejected) {
-      o.log.warn("langfuse refused some traces", { traces: outcome.failedTraces });
+      o.log.warn(`${sink} refused some ${unit}`, { [unit]: outcome.failedTraces });
       notice.rejected = true;
     } else if (outcome.failedTraces === 0) notice.rejected = false;
     notice.full = false;
@@ -124,7 +164,7 @@ export function createSender(o: SenderOptions): Sender {
   function backoff(reason: string): void {
     failures++;
     if (!notice.down) {
-      o.log.warn("langfuse unreachable; traces wait in a bounded queue", {
+      o.log.warn(`${sink} unreachable; ${unit} wait in a bounded queue`, {
         error: reason,
         queued: queue.length,
       });
@@ -139,6 +179,7 @@ export function createSender(o: SenderOptions): Sender {
     timer = setTimeout(
       () => {
         timer = undefined;
+        lingerDue = true;
         kick();
       },
       base / 2 + (random() * base) / 2,
@@ -151,8 +192,7 @@ export function createSender(o: SenderOptions): Sender {
       while (queue.length > 0 && !stalled) {
         const at = epoch;
         const batch = take();
-        for (const item of batch) o.client.add(item.built!.trace, item.built!.generation);
-        const outcome = await o.client.send();
+        const outcome = await o.client.send(batch.map((item) => item.built!));
         if (at !== epoch) break;
         if (outcome.kind === "retry") {
           backoff(outcome.reason);
@@ -163,7 +203,7 @@ export function createSender(o: SenderOptions): Sender {
       }
     } catch (err) {
       // A bug here must not wedge the queue forever: drop what is queued and say so.
-      o.log.warn("langfuse sender failed", { error: err instanceof Error ? err.message : String(err) });
+      o.log.warn(`${sink} sender failed`, { error: err instanceof Error ? err.message : String(err) });
       counts.dropped += queue.length;
       queue.length = 0;
       queuedBytes = 0;
@@ -179,7 +219,7 @@ export function createSender(o: SenderOptions): Sender {
         counts.dropped++;
         notice.droppedWhileDown++;
         if (!notice.full) {
-          o.log.warn("langfuse queue full; dropping traces", { queued: queue.length, max: o.maxQueued });
+          o.log.warn(`${sink} queue full; dropping ${unit}`, { queued: queue.length, max: o.maxQueued });
           notice.full = true;
         }
         return;
@@ -212,9 +252,9 @@ export function createSender(o: SenderOptions): Sender {
         queue.length = 0;
         queuedBytes = 0;
         epoch++;
-        o.log.warn("langfuse traces not sent before shutdown", {
+        o.log.warn(`${sink} ${unit} not sent before shutdown`, {
           dropped: left,
-          reason: stalled ? "langfuse unreachable" : "deadline",
+          reason: stalled ? `${sink} unreachable` : "deadline",
         });
       }
       closing = false;

@@ -1,7 +1,8 @@
 // Test doubles for the telemetry sender: a logger that records lines and an ingestion client
 // whose answers (and timing) the test scripts.
 import type { Logger } from "../../../src/log.ts";
-import type { IngestionClient, SendOutcome } from "../../../src/telemetry/client.ts";
+import type { LangfuseBodies } from "../../../src/telemetry/generation.ts";
+import type { BatchClient, SendOutcome } from "../../../src/telemetry/sender.ts";
 
 export function recordingLog(): Logger & {
   lines: { level: string; msg: string }[];
@@ -31,12 +32,11 @@ export function recordingLog(): Logger & {
 /** A client whose answers the test scripts; `sent` lists trace ids per batch. */
 export function scriptedClient(answers: SendOutcome[]) {
   const sent: string[][] = [];
-  let pending: string[] = [];
   let aborted = 0;
   let gate: Promise<void> | undefined;
   let release: (() => void) | undefined;
   const waiters: { n: number; resolve: () => void }[] = [];
-  const client: IngestionClient & {
+  const client: BatchClient<LangfuseBodies> & {
     sent: string[][];
     aborted: () => number;
     hold(p: Promise<void>): void;
@@ -53,13 +53,8 @@ export function scriptedClient(answers: SendOutcome[]) {
       // An abort lets a held send finish, as a cancelled fetch would.
       gate = Promise.race([p, new Promise<void>((r) => (release = r))]);
     },
-    add(trace) {
-      pending.push(trace.id);
-    },
-    async send() {
-      const batch = pending;
-      pending = [];
-      sent.push(batch);
+    async send(batch) {
+      sent.push(batch.map((b) => b.trace.id));
       for (const w of waiters.filter((w) => sent.length >= w.n)) w.resolve();
       if (gate) await gate;
       return answers.length > 1 ? answers.shift()! : answers[0]!;

@@ -2,7 +2,7 @@
 // gives up at the first failure, cancels a request still running at the deadline, and drops
 // and counts whatever is left, saying so once.
 import { describe, expect, test } from "bun:test";
-import type { TraceRecord } from "../../../src/telemetry/generation.ts";
+import type { LangfuseBodies, TraceRecord } from "../../../src/telemetry/generation.ts";
 import { createSender } from "../../../src/telemetry/sender.ts";
 import { recordingLog, scriptedClient } from "./fakes.ts";
 import { finishedExchange } from "./fixture.ts";
@@ -11,9 +11,11 @@ const rec = (id: string): TraceRecord => ({ ex: finishedExchange({ id }), bodyBy
 
 function make(client: ReturnType<typeof scriptedClient>, retryBaseMs = 60_000) {
   const log = recordingLog();
-  const s = createSender({
+  const s = createSender<TraceRecord, LangfuseBodies>({
     client,
     log,
+    sink: "langfuse",
+    unit: "traces",
     build: (r) => ({
       trace: { id: r.ex.id, name: "n", timestamp: new Date(0), tags: [], metadata: {} },
       generation: {

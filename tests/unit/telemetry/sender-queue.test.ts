@@ -3,18 +3,23 @@
 // logged once; a refusal is counted as failed and not retried.
 import { describe, expect, test } from "bun:test";
 import type { Logger } from "../../../src/log.ts";
-import type { IngestionClient } from "../../../src/telemetry/client.ts";
-import type { TraceRecord } from "../../../src/telemetry/generation.ts";
+import type { LangfuseBodies, TraceRecord } from "../../../src/telemetry/generation.ts";
 import { createSender, type SenderOptions } from "../../../src/telemetry/sender.ts";
 import { recordingLog, scriptedClient } from "./fakes.ts";
 import { finishedExchange } from "./fixture.ts";
 
 const rec = (id: string): TraceRecord => ({ ex: finishedExchange({ id }), bodyBytes: 0 });
 
-function sender(client: IngestionClient, log: Logger, over: Partial<SenderOptions> = {}) {
-  return createSender({
+function sender(
+  client: ReturnType<typeof scriptedClient>,
+  log: Logger,
+  over: Partial<SenderOptions<TraceRecord, LangfuseBodies>> = {},
+) {
+  return createSender<TraceRecord, LangfuseBodies>({
     client,
     log,
+    sink: "langfuse",
+    unit: "traces",
     build: (r) => ({
       trace: { id: r.ex.id, name: "n", timestamp: new Date(0), tags: [], metadata: {} },
       generation: {
