@@ -29,7 +29,12 @@ export interface UsageResult {
   stopReason?: string;
   /** `type: message` summary of an error payload, at most 300 characters. */
   error?: string;
+  /** The answer's own id (msg_..., chatcmpl-..., resp_..., Gemini's responseId). */
+  responseId?: string;
 }
+
+/** Ids are short; anything longer is not one (and must not bloat logs or spans). */
+const id = (v: unknown): string | undefined => (typeof v === "string" && v.length <= 256 ? v : undefined);
 
 type Json = Record<string, unknown>;
 
@@ -72,6 +77,7 @@ export function readAnthropicMessage(acc: UsageResult, msg: Json): void {
   }
   const model = str(msg.model);
   if (model) acc.model = model;
+  acc.responseId = id(msg.id) ?? acc.responseId;
   const stop = str(msg.stop_reason);
   if (stop) acc.stopReason = stop;
   const u = obj(msg.usage);
@@ -136,6 +142,7 @@ export function readOpenAi(acc: UsageResult, data: Json): void {
   }
   const model = str(data.model);
   if (model) acc.model = model;
+  acc.responseId ??= id(data.id);
   if (Array.isArray(data.choices)) {
     for (const choice of data.choices) {
       const stop = str(obj(choice)?.finish_reason);
@@ -149,6 +156,7 @@ export function readOpenAi(acc: UsageResult, data: Json): void {
 function readOpenAiResponse(acc: UsageResult, r: Json): void {
   const model = str(r.model);
   if (model) acc.model = model;
+  acc.responseId = id(r.id) ?? acc.responseId;
   const status = str(r.status);
   const reason = str(obj(r.incomplete_details)?.reason);
   if (status === "incomplete") acc.stopReason = reason ? `incomplete:${reason}` : "incomplete";
@@ -185,6 +193,7 @@ export function readGemini(acc: UsageResult, data: Json): void {
   }
   const model = str(data.modelVersion);
   if (model) acc.model = model;
+  acc.responseId ??= id(data.responseId);
   if (Array.isArray(data.candidates)) {
     for (const c of data.candidates) {
       const stop = str(obj(c)?.finishReason);

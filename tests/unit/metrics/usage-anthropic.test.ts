@@ -5,6 +5,7 @@ import { fixtureJson, trackFixture } from "./fixture.ts";
 describe("Anthropic usage", () => {
   test("reads a non-stream message: model, stop reason and cache reads", () => {
     expect(usageFromJson("anthropic", fixtureJson("anthropic-response.json"))).toEqual({
+      responseId: "msg_01XFDUDYJgAACzvnptvVoYEL",
       model: "claude-sonnet-4-5-20250929",
       stopReason: "tool_use",
       usage: {
@@ -20,6 +21,7 @@ describe("Anthropic usage", () => {
 
   test("a stream takes input from message_start and the cumulative totals from message_delta", () => {
     expect(trackFixture("anthropic", "anthropic-stream.sse")).toEqual({
+      responseId: "msg_014p7gG3wDgGV9EUtLvnow3U",
       model: "claude-sonnet-4-5-20250929",
       stopReason: "end_turn",
       usage: {
@@ -56,6 +58,7 @@ describe("Anthropic usage", () => {
 
   test("an error event mid-stream is recorded, with the usage seen so far", () => {
     expect(trackFixture("anthropic", "anthropic-stream-error.sse")).toEqual({
+      responseId: "msg_01Vh3bTgEYsuJkXYbfZx1Q2s",
       model: "claude-opus-4-5-20251101",
       error: "overloaded_error: Overloaded",
       usage: {

@@ -5,6 +5,7 @@ import { fixtureJson, trackFixture } from "./fixture.ts";
 describe("Gemini usage", () => {
   test("generateContent: cached content is taken out of the prompt, thoughts are output and reasoning", () => {
     expect(usageFromJson("gemini", fixtureJson("gemini-response.json"))).toEqual({
+      responseId: "9pQfaYOtNJmxz7IP3cuHqAw",
       model: "gemini-2.5-pro",
       stopReason: "STOP",
       usage: {
@@ -19,6 +20,7 @@ describe("Gemini usage", () => {
 
   test("SSE stream (CRLF framed): the last usageMetadata wins", () => {
     expect(trackFixture("gemini", "gemini-stream.sse")).toEqual({
+      responseId: "sJ0faaXkKqOVz7IPzdbsiQo",
       model: "gemini-2.5-flash",
       stopReason: "STOP",
       usage: {
@@ -33,6 +35,7 @@ describe("Gemini usage", () => {
 
   test("a non-SSE stream body is a JSON array of chunks", () => {
     expect(usageFromJson("gemini", fixtureJson("gemini-stream-array.json"))).toEqual({
+      responseId: "aZ0faaXkKqOVz7IPzdbsiQp",
       model: "gemini-2.5-flash-lite",
       stopReason: "STOP",
       usage: {

@@ -5,6 +5,7 @@ import { fixtureJson, trackFixture } from "./fixture.ts";
 describe("OpenAI usage", () => {
   test("chat completion: cached tokens are taken out of prompt_tokens, reasoning is part of output", () => {
     expect(usageFromJson("openai", fixtureJson("openai-chat-response.json"))).toEqual({
+      responseId: "chatcmpl-CTk4Xy0xXHc3qZ0rQ5n7aWJH9mPkL",
       model: "gpt-5-mini-2025-08-07",
       stopReason: "stop",
       usage: {
@@ -19,6 +20,7 @@ describe("OpenAI usage", () => {
 
   test("chat stream: usage comes from the final include_usage chunk; [DONE] and comments are ignored", () => {
     expect(trackFixture("openai", "openai-chat-stream.sse")).toEqual({
+      responseId: "chatcmpl-CTk6aBcDeFgHiJkLmNoPqRsTu",
       model: "gpt-4o-mini-2024-07-18",
       stopReason: "stop",
       usage: {
@@ -33,6 +35,7 @@ describe("OpenAI usage", () => {
 
   test("Responses API object", () => {
     expect(usageFromJson("openai", fixtureJson("openai-responses-response.json"))).toEqual({
+      responseId: "resp_68f0a1b2c3d4e5f60718293a4b5c6d7e",
       model: "gpt-5-2025-08-07",
       stopReason: "completed",
       usage: {
@@ -47,6 +50,7 @@ describe("OpenAI usage", () => {
 
   test("Responses API stream: usage from response.completed", () => {
     expect(trackFixture("openai", "openai-responses-stream.sse")).toEqual({
+      responseId: "resp_68f0b2c3d4e5f6a7",
       model: "gpt-5-mini-2025-08-07",
       stopReason: "completed",
       usage: {
