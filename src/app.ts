@@ -22,7 +22,8 @@ import { createKeyPools } from "./resilience/pools.ts";
 import { targetViews } from "./resilience/view.ts";
 import { createRouter } from "./routing/providers.ts";
 import { createTelemetry, type Telemetry } from "./telemetry/langfuse.ts";
-import { telemetryMetrics } from "./telemetry/metrics.ts";
+import { otelMetrics, telemetryMetrics } from "./telemetry/metrics.ts";
+import { createOtel, type Otel } from "./telemetry/otel.ts";
 import { tokenizer } from "./translate/estimate.ts";
 
 export interface AppDeps {
@@ -37,6 +38,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Langfuse traces; created here from config.langfuse unless given (tests). */
   telemetry?: Telemetry;
+  /** OpenTelemetry spans; created here from config.otel unless given (tests). */
+  otel?: Otel;
   /** Called for every finished exchange (tests collect them). */
   onEnd?: (ex: Exchange) => void;
 }
@@ -48,6 +51,8 @@ export interface SluiceApp {
   metrics: Metrics;
   /** Langfuse traces: flushed on shutdown; stats() also appear on /metrics when Langfuse is on. */
   telemetry: Telemetry;
+  /** OpenTelemetry spans: flushed on shutdown; stats() on /metrics when an endpoint is set. */
+  otel: Otel;
   /** Requests whose response has not finished yet. */
   inFlight(): number;
   /** Marks the app as draining: /health answers 503 so load balancers move away. */
@@ -74,6 +79,7 @@ const RESTART_ONLY = [
   "logLevel",
   "logFormat",
   "langfuse",
+  "otel",
 ] as const;
 
 export function createApp(deps: AppDeps): SluiceApp {
@@ -91,6 +97,9 @@ export function createApp(deps: AppDeps): SluiceApp {
   // A no-op without Langfuse keys; when on, its queue numbers join /metrics.
   const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.log, { pricing });
   if (telemetry.observer) for (const m of telemetryMetrics(telemetry)) metrics.counters.register(m);
+  // Upstream URLs are read per span from the live configuration (a reload may change them).
+  const otel = deps.otel ?? createOtel(deps.config, deps.log, { config: () => proxyDeps.config });
+  if (otel.observer) for (const m of otelMetrics(otel)) metrics.counters.register(m);
   const proxyDeps: ProxyDeps = {
     config: deps.config,
     fetch: deps.fetch ?? (fetch as FetchFn),
@@ -106,6 +115,7 @@ export function createApp(deps: AppDeps): SluiceApp {
       metrics.observer,
       ...(deps.observers ?? []),
       ...(telemetry.observer ? [telemetry.observer] : []),
+      ...(otel.observer ? [otel.observer] : []),
     ],
     onObserverError: (where, err) =>
       deps.log.warn("observer failed", { where, error: err instanceof Error ? err.message : String(err) }),
@@ -153,6 +163,7 @@ export function createApp(deps: AppDeps): SluiceApp {
     admin: admin as unknown as Elysia,
     metrics,
     telemetry,
+    otel,
     inFlight: () => inFlight,
     drain: () => {
       draining = true;

@@ -87,8 +87,9 @@ export async function startServer(config: Config, deps: Omit<AppDeps, "config">)
       const drained = app.inFlight() === 0;
       main.stop(true);
       await Promise.race([stopped, Bun.sleep(50)]);
-      // Pending Langfuse traces get what is left of the deadline; the rest is dropped and counted.
-      await app.telemetry.flush(until - Date.now());
+      // Pending Langfuse traces and spans get what is left of the deadline; the rest is dropped and counted.
+      const left = until - Date.now();
+      await Promise.all([app.telemetry.flush(left), app.otel.flush(left)]);
       app.admin.server?.stop(true);
       return { drained };
     },

@@ -84,6 +84,14 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
       out(`upstream ${u.name}: ${u.baseUrl} ${state}`);
       if (state !== "reachable") failures.push(`upstream ${u.name} (${u.baseUrl}) is unreachable`);
     }
+    // A collector that is down costs requests nothing, so it is reported, not a failure.
+    if (config.otel.tracesUrl !== "") {
+      const u = new URL(config.otel.tracesUrl);
+      const state = await reachable(u.origin, config.connectTimeoutMs);
+      out(
+        `opentelemetry: ${u.origin}${u.pathname} ${state}${state === "reachable" ? "" : " (spans will be dropped)"}`,
+      );
+    }
   }
   if (failures.length > 0) {
     out(`problems:\n${failures.map((p) => `  - ${p}`).join("\n")}`);

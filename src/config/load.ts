@@ -3,6 +3,7 @@
 // Pure apart from reading the config file, which is injected for tests.
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
+import { HEADER_NAME, parseKeyValueList } from "./otel.ts";
 import {
   envName,
   type FlatSettings,
@@ -32,11 +33,16 @@ export type LoadResult =
   | { ok: true; config: Config; settings: FlatSettings; sources: Record<SettingName, Source>; file?: string }
   | { ok: false; errors: string[] };
 
-/** Plain LANGFUSE_* names are accepted too (CONTRACT.md), below the SLUICE_ ones. */
+/** Plain LANGFUSE_* and standard OTEL_* names are accepted too (CONTRACT.md), below the SLUICE_ ones. */
 const ENV_ALIASES: Partial<Record<SettingName, string>> = {
   langfuse_base_url: "LANGFUSE_BASE_URL",
   langfuse_public_key: "LANGFUSE_PUBLIC_KEY",
   langfuse_secret_key: "LANGFUSE_SECRET_KEY",
+  otel_endpoint: "OTEL_EXPORTER_OTLP_ENDPOINT",
+  otel_traces_endpoint: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  otel_headers: "OTEL_EXPORTER_OTLP_HEADERS",
+  otel_service_name: "OTEL_SERVICE_NAME",
+  otel_resource_attributes: "OTEL_RESOURCE_ATTRIBUTES",
 };
 
 const defaultRead = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
@@ -134,9 +140,21 @@ function crossChecks(s: FlatSettings): string[] {
   if ((s.langfuse_public_key === "") !== (s.langfuse_secret_key === "")) {
     problems.push("langfuse: set both SLUICE_LANGFUSE_PUBLIC_KEY and SLUICE_LANGFUSE_SECRET_KEY, or neither");
   }
+  problems.push(...otelProblems(s));
   for (const entry of splitKeys(s.api_keys)) {
     if (entry.key === "") problems.push(`SLUICE_API_KEYS: entry "${entry.name}" has an empty key`);
   }
+  return problems;
+}
+
+function otelProblems(s: FlatSettings): string[] {
+  const problems: string[] = [];
+  const headers = parseKeyValueList(s.otel_headers);
+  for (const p of headers.problems) problems.push(`SLUICE_OTEL_HEADERS: ${p}`);
+  for (const name of Object.keys(headers.value))
+    if (!HEADER_NAME.test(name)) problems.push(`SLUICE_OTEL_HEADERS: "${name}" is not a header name`);
+  for (const p of parseKeyValueList(s.otel_resource_attributes).problems)
+    problems.push(`SLUICE_OTEL_RESOURCE_ATTRIBUTES: ${p}`);
   return problems;
 }
 

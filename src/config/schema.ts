@@ -54,6 +54,17 @@ const httpUrl = v.pipe(
   v.transform((s) => s.replace(/\/+$/, "")),
 );
 
+/** An http(s) URL, or empty for "off". */
+const optionalHttpUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check(
+    (s) => s === "" || (URL.canParse(s) && /^https?:\/\//i.test(s)),
+    "must be a URL like http://host:4318 (empty = off)",
+  ),
+  v.transform((s) => s.replace(/\/+$/, "")),
+);
+
 const hexKey = v.pipe(
   v.string(),
   v.trim(),
@@ -165,6 +176,33 @@ export const SETTINGS = {
     schema: int(0, 2 ** 31),
     default: 1048576,
     doc: "most bytes of a body kept for a trace",
+  },
+  otel_endpoint: {
+    schema: optionalHttpUrl,
+    default: "",
+    doc: "OTLP/HTTP base URL for OpenTelemetry spans (/v1/traces is appended); empty = off",
+  },
+  otel_traces_endpoint: {
+    schema: optionalHttpUrl,
+    default: "",
+    doc: "full OTLP/HTTP traces URL, used as given (wins over otel_endpoint)",
+  },
+  otel_headers: {
+    schema: str,
+    default: "",
+    doc: "name=value,... sent with every span export (e.g. Authorization=Basic%20...)",
+    secret: true,
+  },
+  otel_service_name: { schema: str, default: "sluice", doc: "service.name of the exported spans" },
+  otel_resource_attributes: {
+    schema: str,
+    default: "",
+    doc: "key=value,... added to the spans' resource (e.g. deployment.environment.name=prod)",
+  },
+  otel_capture_content: {
+    schema: onOff,
+    default: false,
+    doc: "on adds the (scrubbed) prompt and answer to spans",
   },
   log_level: { schema: enumOf(LOG_LEVELS), default: "info", doc: "debug, info, warn or error" },
   log_format: {

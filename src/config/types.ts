@@ -1,4 +1,5 @@
 // The validated, typed configuration the rest of sluice receives (never the raw env).
+import { type OtelConfig, parseKeyValueList, tracesUrl } from "./otel.ts";
 import type { FlatSettings } from "./schema.ts";
 import type { PriceInput, ProviderInput, RouteInput, Tables } from "./tables.ts";
 
@@ -42,6 +43,8 @@ export interface Config {
   };
   langfuse: { baseUrl: string; publicKey: string; secretKey: string; environment: string };
   telemetryMaxBodyBytes: number;
+  /** OpenTelemetry span export; tracesUrl "" = off. */
+  otel: OtelConfig;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "auto" | "json" | "pretty";
   slowRequestMs: number;
@@ -94,6 +97,13 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
       environment: s.langfuse_environment,
     },
     telemetryMaxBodyBytes: s.telemetry_max_body_bytes,
+    otel: {
+      tracesUrl: tracesUrl(s.otel_endpoint, s.otel_traces_endpoint),
+      headers: listOrEmpty(s.otel_headers),
+      serviceName: s.otel_service_name === "" ? "sluice" : s.otel_service_name,
+      resourceAttributes: listOrEmpty(s.otel_resource_attributes),
+      captureContent: s.otel_capture_content,
+    },
     logLevel: s.log_level,
     logFormat: s.log_format,
     slowRequestMs: s.slow_request_seconds * 1000,
@@ -122,6 +132,9 @@ export function keyEnvNames(names: string | string[] | undefined): string[] {
   if (names === undefined) return [];
   return typeof names === "string" ? [names] : names;
 }
+
+/** A validated key=value list (load.ts refuses bad ones before this runs). */
+const listOrEmpty = (text: string): Record<string, string> => parseKeyValueList(text).value;
 
 /** `key` or `name=key`, comma-separated; unnamed keys are called key1, key2 ... */
 export function splitKeys(text: string): { name: string; key: string }[] {

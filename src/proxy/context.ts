@@ -103,6 +103,7 @@ export function createContext(
       ex.status = err.status;
       ex.outcome = err.kind === "client_closed" ? "client_closed" : "error";
       ex.error = err.message;
+      ex.errorKind = err.kind;
       ex.ttfbMs ??= performance.now() - ex.t0;
       ctx.finish();
       // A client cut off mid-upload must not keep the connection: close it after the answer.
@@ -137,5 +138,5 @@ export function sendDeps(deps: ProxyDeps, overrides: Partial<SendDeps> = {}): Se
 export function announceRequest(ctx: RequestContext, body: Uint8Array = ctx.body): void {
   const { deps, ex } = ctx;
   for (const o of deps.observers)
-    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, body));
+    guarded("observer.onRequest", deps.onObserverError, () => o.onRequest?.(ex, body, ctx.json));
 }

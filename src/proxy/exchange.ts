@@ -46,6 +46,14 @@ export interface Exchange {
   retries: number;
   /** Short reason when sluice or upstream failed; never request content. */
   error?: string;
+  /** The kind of a sluice-made error (upstream_timeout, bad_request ...). */
+  errorKind?: string;
+  /** The id the provider gave its answer (msg_..., chatcmpl-..., Gemini's responseId). */
+  responseId?: string;
+  /** The W3C traceparent the client sent, as it came. */
+  traceparent?: string;
+  /** The traceparent sent upstream: sluice's own span as the parent (set when OpenTelemetry is on). */
+  upstreamTraceparent?: string;
 }
 
 let counter = 0;

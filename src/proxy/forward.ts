@@ -33,6 +33,7 @@ export async function forward(
   const route = pickRoute(req.method, url.path, req.headers.has("anthropic-version"));
   const ex = newExchange(req.method, url.path, route.api, route.upstream);
   ex.sessionId = req.headers.get("x-claude-code-session-id") ?? undefined;
+  ex.traceparent = req.headers.get("traceparent") ?? undefined;
   for (const o of deps.observers) guarded("observer.onStart", deps.onObserverError, () => o.onStart?.(ex));
   const ctx = createContext(req, ex, route, url, deps);
   try {

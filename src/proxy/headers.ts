@@ -2,6 +2,7 @@
 // Hop-by-hop headers belong to one connection only (RFC 9110 section 7.6.1), so they never
 // cross the proxy in either direction, nor do the headers a Connection header names.
 import type { UpstreamName } from "../config/types.ts";
+import { propagateTrace } from "../telemetry/otel-context.ts";
 
 /** RFC 9110 7.6.1 plus the de-facto Proxy-Connection and Keep-Alive. */
 const HOP_BY_HOP = new Set([
@@ -51,6 +52,8 @@ export interface UpstreamHeaderOptions {
   contentEncoding?: string | null;
   /** anthropic-version for an Anthropic upstream when the client sent none (SLUICE_ANTHROPIC_VERSION). */
   anthropicVersion?: string;
+  /** sluice's own span as the upstream's parent (OpenTelemetry on); replaces the client's. */
+  traceparent?: string;
 }
 
 export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOptions): Headers {
@@ -77,6 +80,7 @@ export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOp
   else if (opts.contentEncoding !== undefined) out.set("content-encoding", opts.contentEncoding);
   const via = incoming.get("via");
   out.set("via", via ? `${via}, ${opts.via}` : opts.via);
+  propagateTrace(out, opts.traceparent, incoming);
   return out;
 }
 

@@ -18,8 +18,12 @@ export interface ResponseConsumer {
 export interface ExchangeObserver {
   /** A request arrived and its Exchange exists (method, path, upstream, session; no body yet). */
   onStart?(ex: Exchange): void;
-  /** The request body as it was sent upstream (after scrubbing), once per forwarded exchange. */
-  onRequest?(ex: Exchange, body: Uint8Array): void;
+  /**
+   * The request body as it was sent upstream (after scrubbing and translation), once per target
+   * tried; `json` is the client's request as the proxy parsed it (memoised: free for Anthropic
+   * and OpenAI requests, which the proxy always parses).
+   */
+  onRequest?(ex: Exchange, body: Uint8Array, json?: () => unknown): void;
   /** Upstream answered; may return a consumer of the decoded response. */
   onResponse?(ex: Exchange): ResponseConsumer | undefined;
   /** The exchange is over; usage, cost and outcome are final. */

@@ -43,6 +43,7 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
         via: deps.via,
         anthropicVersion: deps.config.anthropicVersion,
         ...(ctx.contentEncoding !== undefined ? { contentEncoding: ctx.contentEncoding } : {}),
+        ...(ctx.ex.upstreamTraceparent ? { traceparent: ctx.ex.upstreamTraceparent } : {}),
       });
       // Restoring pseudonyms needs the answer's plain bytes.
       if (ctx.restorer) headers.set("accept-encoding", "identity");

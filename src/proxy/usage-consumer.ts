@@ -22,6 +22,7 @@ export function usageConsumer(ex: Exchange, api: Api, pricing: Pricing): Respons
 export function applyUsage(ex: Exchange, r: UsageResult, pricing: Pricing): void {
   if (r.model) ex.model = r.model;
   if (r.stopReason) ex.stopReason = r.stopReason;
+  if (r.responseId) ex.responseId = r.responseId;
   if (r.error) ex.upstreamError = r.error;
   if (r.usage) {
     ex.usage = r.usage;

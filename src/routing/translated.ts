@@ -10,6 +10,7 @@ import type { PreparedLeg } from "../proxy/leg.ts";
 import { respond, respondJson } from "../proxy/respond.ts";
 import type { Sent } from "../proxy/send.ts";
 import { SseDecoder } from "../sse/parse.ts";
+import { propagateTrace } from "../telemetry/otel-context.ts";
 import type { MessagesRequest, MessagesStreamEvent } from "../translate/anthropic-types.ts";
 import { mapChatError } from "../translate/errors.ts";
 import { estimateInputTokens } from "../translate/estimate.ts";
@@ -62,6 +63,7 @@ export function translatedLeg(
       if (key) headers.set("authorization", `Bearer ${key}`);
       const requestId = clientRequestId(req.headers);
       if (requestId !== undefined) headers.set("x-request-id", requestId);
+      propagateTrace(headers, ctx.ex.upstreamTraceparent, req.headers);
       return { url, method: "POST", headers, body };
     },
     answer: (sent) => translatedAnswer(ctx, request, match, translated.body.stream === true, sent, extra),

@@ -12,6 +12,7 @@ import { VERSION } from "../version.ts";
 import { createIngestionClient } from "./client.ts";
 import { type LangfuseBodies, type TraceRecord, toLangfuseBodies } from "./generation.ts";
 import { createOutputAssembler, type OutputAssembler } from "./output.ts";
+import { configuredSecrets } from "./secrets.ts";
 import { createSender, type TelemetryStats } from "./sender.ts";
 
 export type { TelemetryStats } from "./sender.ts";
@@ -51,18 +52,6 @@ const OVERHEAD_BYTES = 2048;
 
 const NO_STATS: TelemetryStats = { queued: 0, sent: 0, dropped: 0, failed: 0 };
 
-/** Every key sluice knows; none may appear in a payload. */
-function secretsOf(config: Config): string[] {
-  return [
-    ...config.apiKeys.map((k) => k.key),
-    ...Object.values(config.upstreams).flatMap((u) => u.apiKeys),
-    ...Object.values(config.providers).flatMap((p) => p.apiKeys),
-    config.adminKey,
-    config.scrub.hmacKey,
-    config.langfuse.secretKey,
-  ].filter((s) => s !== "");
-}
-
 interface Live {
   body?: Uint8Array;
   bodyBytes: number;
@@ -96,7 +85,7 @@ export function createTelemetry(config: Config, log: Logger, opts: TelemetryOpti
     release: `sluice ${VERSION}`,
     requestTimeoutMs,
     fetch: opts.fetch ?? fetch,
-    secrets: secretsOf(config),
+    secrets: configuredSecrets(config),
     onProblem: (problem) => {
       if (problems.has(problem) || problems.size >= 16) return;
       problems.add(problem);

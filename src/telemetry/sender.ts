@@ -19,7 +19,8 @@ export interface TelemetryStats {
 
 /** What the sink said about one batch. */
 export type SendOutcome =
-  | { kind: "ok"; failedTraces: number }
+  /** `reason`: what the sink said about the items it refused, when it said anything. */
+  | { kind: "ok"; failedTraces: number; reason?: string }
   | { kind: "retry"; reason: string }
   | { kind: "reject"; reason: string };
 
@@ -155,7 +156,10 @@ export function createSender<R, B extends { bytes: number }>(o: SenderOptions<R,
     counts.sent += batch.length - outcome.failedTraces;
     counts.failed += outcome.failedTraces;
     if (outcome.failedTraces > 0 && !notice.rejected) {
-      o.log.warn(`${sink} refused some ${unit}`, { [unit]: outcome.failedTraces });
+      o.log.warn(`${sink} refused some ${unit}`, {
+        [unit]: outcome.failedTraces,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+      });
       notice.rejected = true;
     } else if (outcome.failedTraces === 0) notice.rejected = false;
     notice.full = false;

@@ -6,6 +6,7 @@ import { type Logger, silentLogger } from "../../src/log.ts";
 import type { Exchange } from "../../src/proxy/exchange.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import type { Telemetry } from "../../src/telemetry/langfuse.ts";
+import type { Otel } from "../../src/telemetry/otel.ts";
 import { testConfig } from "./config.ts";
 
 export interface TestSluice extends RunningServer {
@@ -13,7 +14,7 @@ export interface TestSluice extends RunningServer {
   exchanges: Exchange[];
   /** Resolves with the next n finished exchanges (counting those already seen). */
   waitForExchanges(n: number, timeoutMs?: number): Promise<Exchange[]>;
-  /** Sends pending Langfuse traces (as shutdown does), waiting at most deadlineMs. */
+  /** Sends pending Langfuse traces and OpenTelemetry spans (as shutdown does), waiting at most deadlineMs. */
   flushTelemetry(deadlineMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -25,6 +26,8 @@ export interface StartOptions {
   log?: Logger;
   /** Builds the Langfuse sink instead of the app (tests that need small limits). */
   telemetry?: (config: Config) => Telemetry;
+  /** Builds the OpenTelemetry exporter instead of the app (tests that need small limits). */
+  otel?: (config: Config) => Otel;
 }
 
 export async function startSluice(
@@ -36,6 +39,7 @@ export async function startSluice(
   const server = await startServer(config, {
     log: options.log ?? silentLogger,
     ...(options.telemetry ? { telemetry: options.telemetry(config) } : {}),
+    ...(options.otel ? { otel: options.otel(config) } : {}),
     onEnd: (ex) => exchanges.push({ ...ex }),
   });
   let adminUrl = server.adminUrl;
@@ -54,7 +58,9 @@ export async function startSluice(
       if (exchanges.length < n) throw new Error(`only ${exchanges.length} of ${n} exchanges finished`);
       return exchanges.slice(0, n);
     },
-    flushTelemetry: (deadlineMs = 5000) => server.app.telemetry.flush(deadlineMs),
+    flushTelemetry: async (deadlineMs = 5000) => {
+      await Promise.all([server.app.telemetry.flush(deadlineMs), server.app.otel.flush(deadlineMs)]);
+    },
     stop: async () => {
       await server.shutdown(0);
     },
