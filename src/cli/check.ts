@@ -74,7 +74,8 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
     (r) =>
       void out(
         `  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}` +
-          `${r.max_tokens !== undefined ? ` max_tokens ${r.max_tokens}` : ""}`,
+          `${r.max_tokens !== undefined ? ` max_tokens ${r.max_tokens}` : ""}` +
+          `${r.fallback?.length ? ` fallback ${r.fallback.join(", ")}` : ""}`,
       ),
   );
   const failures = tlsProblems(config);

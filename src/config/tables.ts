@@ -8,6 +8,8 @@ export const PRESET_NAMES = Object.keys(presets) as [string, ...string[]];
 export type PresetName = keyof typeof presets;
 
 const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"));
+/** A fallback entry: a provider name, optionally ":" and a model (which may hold colons itself). */
+const FALLBACK = /^[A-Za-z0-9_-]+(:.+)?$/;
 const envVar = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"));
 
 export const providerSchema = v.strictObject({
@@ -37,6 +39,10 @@ export const routeSchema = v.strictObject({
   model: v.optional(nonEmpty),
   /** Largest max_tokens sent for this route's model (lower than the provider's cap, for a small model). */
   max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** Tried in order when the target before failed before any byte reached the client: "provider" or "provider:model". */
+  fallback: v.optional(
+    v.array(v.pipe(nonEmpty, v.regex(FALLBACK, 'must be "provider" or "provider:model"'))),
+  ),
 });
 export type RouteInput = v.InferOutput<typeof routeSchema>;
 
@@ -58,16 +64,34 @@ export const tablesSchema = v.object({
 });
 export type Tables = v.InferOutput<typeof tablesSchema>;
 
-/** Cross-checks valibot cannot express: every route names a declared provider. */
+/** Providers a route may name without a table: the configured Anthropic and OpenAI upstreams. */
+export const IMPLICIT_PROVIDERS = ["anthropic", "openai"];
+
+/** Cross-checks valibot cannot express: every route and fallback names a declared provider. */
 export function tableProblems(t: Tables): string[] {
   const problems: string[] = [];
+  const known = (name: string) => name in t.providers || IMPLICIT_PROVIDERS.includes(name);
   t.routes.forEach((r, i) => {
-    if (!(r.provider in t.providers) && r.provider !== "anthropic") {
-      problems.push(`routes[${i}].provider: no [providers.${r.provider}] table`);
-    }
+    if (!known(r.provider)) problems.push(`routes[${i}].provider: no [providers.${r.provider}] table`);
+    r.fallback?.forEach((entry, j) => {
+      const name = fallbackProvider(entry);
+      if (!known(name)) problems.push(`routes[${i}].fallback[${j}]: no [providers.${name}] table`);
+    });
   });
   for (const [name, p] of Object.entries(t.providers)) {
     if (!p.preset && !p.base_url) problems.push(`providers.${name}: needs a preset or a base_url`);
   }
   return problems;
+}
+
+/** The provider part of a fallback entry ("openrouter:anthropic/claude-sonnet-4.5" -> "openrouter"). */
+export function fallbackProvider(entry: string): string {
+  const colon = entry.indexOf(":");
+  return colon === -1 ? entry : entry.slice(0, colon);
+}
+
+/** The model part of a fallback entry, if it names one. */
+export function fallbackModel(entry: string): string | undefined {
+  const colon = entry.indexOf(":");
+  return colon === -1 ? undefined : entry.slice(colon + 1);
 }

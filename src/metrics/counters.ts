@@ -1,5 +1,5 @@
 // Labelled counters the recorder does not keep: scrub hits per detector, translation drops per
-// request feature, and pull-based extra metrics other features register (Langfuse's dropped
+// request feature, answers from a route's fallback per provider, and pull-based extra metrics other features register (Langfuse's dropped
 // events, open dashboard streams). Promises a hard cap on distinct labels, O(1) counting, and
 // Prometheus names that are always valid (bad registrations are refused at start-up).
 
@@ -19,6 +19,8 @@ export interface CountersSnapshot {
   scrubHitsByDetector: Record<string, number>;
   /** Request features a translated route could not express, per feature. */
   translationDrops: Record<string, number>;
+  /** Requests answered by a route's fallback, per provider that answered. */
+  fallbacks: Record<string, number>;
   /** Registered extra metrics by name. */
   extra: Record<string, number>;
 }
@@ -55,6 +57,7 @@ export class LabelledCounts {
 export interface Counters {
   readonly scrub: LabelledCounts;
   readonly drops: LabelledCounts;
+  readonly fallbacks: LabelledCounts;
   /** Adds an extra metric; throws on an invalid or duplicate name (a programming error). */
   register(metric: ExtraMetric): void;
   snapshot(): CountersSnapshot;
@@ -65,6 +68,7 @@ export interface Counters {
 export function createCounters(maxLabels = 64): Counters {
   const scrub = new LabelledCounts(maxLabels);
   const drops = new LabelledCounts(maxLabels);
+  const fallbacks = new LabelledCounts(maxLabels);
   const extras = new Map<string, ExtraMetric>();
 
   const readExtra = (m: ExtraMetric): number => {
@@ -79,6 +83,7 @@ export function createCounters(maxLabels = 64): Counters {
   return {
     scrub,
     drops,
+    fallbacks,
     register(metric) {
       if (!NAME.test(metric.name)) throw new RangeError(`metric name "${metric.name}" is not snake_case`);
       if (extras.has(metric.name)) throw new RangeError(`metric "${metric.name}" registered twice`);
@@ -87,7 +92,12 @@ export function createCounters(maxLabels = 64): Counters {
     snapshot() {
       const extra: Record<string, number> = {};
       for (const m of extras.values()) extra[m.name] = readExtra(m);
-      return { scrubHitsByDetector: scrub.toObject(), translationDrops: drops.toObject(), extra };
+      return {
+        scrubHitsByDetector: scrub.toObject(),
+        translationDrops: drops.toObject(),
+        fallbacks: fallbacks.toObject(),
+        extra,
+      };
     },
     prometheus() {
       const lines: string[] = [];
@@ -102,6 +112,14 @@ export function createCounters(maxLabels = 64): Counters {
       );
       for (const [label, n] of Object.entries(drops.toObject())) {
         lines.push(`sluice_translation_dropped_total{feature="${escapeLabel(label)}"} ${n}`);
+      }
+      family(
+        lines,
+        "sluice_fallbacks_total",
+        "Requests answered by a route's fallback, by the provider that answered.",
+      );
+      for (const [label, n] of Object.entries(fallbacks.toObject())) {
+        lines.push(`sluice_fallbacks_total{provider="${escapeLabel(label)}"} ${n}`);
       }
       for (const m of extras.values()) {
         lines.push(`# HELP sluice_${m.name} ${m.help.replace(/[\\\n]/g, " ")}`);

@@ -32,6 +32,7 @@ export function toRecord(ex: Exchange): RequestRecord {
     durationMs: ex.durationMs,
     ttfbMs: ex.ttfbMs,
     retries: ex.retries,
+    fallback: ex.fallback,
     usage: ex.usage,
     costUsd: ex.costUsd,
     scrubHits,
@@ -50,6 +51,7 @@ export function createMetricsObserver(recorder: Recorder, counters?: Counters): 
         for (const detector in ex.scrubHits) counters.scrub.add(detector, ex.scrubHits[detector] ?? 0);
       }
       if (ex.dropped !== undefined) for (const feature of ex.dropped) counters.drops.add(feature, 1);
+      if (ex.fallback !== undefined) counters.fallbacks.add(ex.fallback, 1);
     },
   };
 }

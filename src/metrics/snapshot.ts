@@ -41,6 +41,8 @@ export interface RequestRecord {
   ttfbMs?: number;
   /** Upstream attempts beyond the first. */
   retries: number;
+  /** The fallback provider that answered, when the route's own target could not. */
+  fallback?: string;
   usage?: Usage;
   /** Cost in USD; absent when the model has no price (or there was no usage). */
   costUsd?: number;

@@ -25,6 +25,8 @@ export interface Exchange {
   routedTo?: string;
   /** Model name sent upstream when a route renamed it. */
   upstreamModel?: string;
+  /** The route's fallback provider that answered, when its own target could not (x-sluice-fallback). */
+  fallback?: string;
   /** Whether the client asked for a streamed answer. */
   stream?: boolean;
   usage?: Usage;

@@ -22,6 +22,7 @@ export function logExchange(log: Logger, ex: Exchange, slowMs: number): void {
     retries: ex.retries,
     session: ex.sessionId,
     routed_to: ex.routedTo,
+    fallback: ex.fallback,
     tokens_in: ex.usage
       ? ex.usage.inputTokens + ex.usage.cacheReadTokens + ex.usage.cacheWriteTokens
       : undefined,

@@ -18,6 +18,8 @@ import { type Sent, sendWithRetries } from "./send.ts";
 
 interface Held {
   target: Target;
+  /** Its place in the plan: above 0 it is a fallback. */
+  index: number;
   leg: PreparedLeg;
   sent: Sent;
 }
@@ -40,21 +42,23 @@ export async function walk(
   /** The soonest a resting key is free again, when a pool had nothing but resting keys. */
   let restingMs: number | undefined;
   let attempts = 0;
+  /** The last target a request was sent to, which sluice's own error then names. */
+  let tried: { target: Target; index: number } | undefined;
 
-  targets: for (const target of plan) {
-    noteTarget(ctx, target);
+  targets: for (const [index, target] of plan.entries()) {
+    noteTarget(ctx, target, index);
     if (target.leg === "count") {
       drop(held);
-      return countLocally(ctx, target, anthropic);
+      return marked(ctx, countLocally(ctx, target, anthropic));
     }
     const leg = prepare(ctx, target, anthropic);
     if (isProxyError(leg)) {
       drop(held);
       return ctx.fail(leg);
     }
-    const tried = new Set<string>();
+    const used = new Set<string>();
     for (;;) {
-      const pick = deps.keys.pick(target.name, target.keys, tried);
+      const pick = deps.keys.pick(target.name, target.keys, used);
       if (pick.kind === "resting") {
         restingMs = Math.min(restingMs ?? pick.waitMs, pick.waitMs);
         continue targets;
@@ -68,10 +72,11 @@ export async function walk(
       }
       if (pick.kind === "spent") continue targets;
       const key = pick.kind === "key" ? pick.key : undefined;
-      if (key !== undefined) tried.add(key);
+      if (key !== undefined) used.add(key);
       ex.dropped = leg.dropped;
       announceRequest(ctx, leg.body);
       if (attempts++ > 0) ex.retries++;
+      tried = { target, index };
       const result = await sendWithRetries(
         sendDeps(deps),
         leg.request(key),
@@ -88,16 +93,20 @@ export async function walk(
       const move = moveAfterAnswer(response.status, key !== undefined);
       if (move === "deliver") {
         drop(held);
-        return leg.answer(result.sent);
+        return marked(ctx, leg.answer(result.sent));
       }
       drop(held);
-      held = { target, leg, sent: result.sent };
+      held = { target, index, leg, sent: result.sent };
       if (key !== undefined)
         deps.keys.answered(target.name, key, response.status, response.headers.get("retry-after"));
       if (move === "next_target") continue targets;
     }
   }
-  return lastResort(ctx, held, restingMs, failure);
+  if (!held) {
+    const last = tried ?? { target: plan[0]!, index: 0 };
+    noteTarget(ctx, last.target, last.index);
+  }
+  return marked(ctx, lastResort(ctx, held, restingMs, failure));
 }
 
 /**
@@ -117,7 +126,7 @@ function lastResort(
   }
   const seconds = restingMs === undefined ? undefined : Math.max(1, Math.ceil(restingMs / 1000));
   if (held) {
-    noteTarget(ctx, held.target);
+    noteTarget(ctx, held.target, held.index);
     ctx.ex.dropped = held.leg.dropped;
     const sent =
       seconds !== undefined && held.sent.response.status === 429
@@ -172,10 +181,18 @@ function countLocally(ctx: RequestContext, target: Target, anthropic: AnthropicR
   );
 }
 
+/** A fallback's answer says so: x-sluice-fallback names the provider that answered. */
+async function marked(ctx: RequestContext, answer: Response | Promise<Response>): Promise<Response> {
+  const response = await answer;
+  if (ctx.ex.fallback !== undefined) response.headers.set("x-sluice-fallback", ctx.ex.fallback);
+  return response;
+}
+
 /** The Exchange names the target being tried; the one that answers is the one left recorded. */
-function noteTarget(ctx: RequestContext, target: Target): void {
+function noteTarget(ctx: RequestContext, target: Target, index: number): void {
   const { ex } = ctx;
   ex.upstream = target.name;
+  ex.fallback = index > 0 ? target.name : undefined;
   if (target.match) {
     ex.routedTo = target.name;
     ex.upstreamModel = target.match.model;

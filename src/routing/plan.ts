@@ -35,9 +35,11 @@ export interface PlanInput {
   counting: boolean;
 }
 
+/** The route's own target first, then its fallbacks in their order. */
 export function buildPlan(input: PlanInput): Target[] {
-  if (!input.match) return [passTarget(input.upstream)];
-  return [routedTarget(input.match, input.counting)];
+  const { match, counting } = input;
+  if (!match) return [passTarget(input.upstream)];
+  return [match, ...(match.fallback ?? [])].map((m) => routedTarget(m, counting));
 }
 
 export function passTarget(u: UpstreamConfig): Target {

@@ -1,6 +1,7 @@
 // The [providers] and [[routes]] tables, resolved: which provider and model an Anthropic
 // request's model goes to. Pure; presets fill format, base URL and quirks, the table's own
 // fields override them.
+import { fallbackModel, fallbackProvider } from "../config/tables.ts";
 import type { Config } from "../config/types.ts";
 import { type Preset, presets } from "../translate/presets.ts";
 
@@ -21,6 +22,8 @@ export interface RouteMatch {
   model: string;
   /** The route's own max_tokens cap, if it has one (the provider's applies as well). */
   maxTokens?: number;
+  /** The route's fallbacks, in order (each with its own model; none of its own). */
+  fallback?: RouteMatch[];
 }
 
 export interface Router {
@@ -88,6 +91,20 @@ export function resolveProviders(config: Config): Record<string, Provider> {
       dropParams: [],
     };
   }
+  // `provider = "openai"` without a table: the configured OpenAI upstream, spoken to translated.
+  if (!out.openai) {
+    const o = config.upstreams.openai;
+    const baseUrl = /\/v1$/.test(o.baseUrl) ? o.baseUrl : `${o.baseUrl}/v1`;
+    out.openai = {
+      name: "openai",
+      format: "openai",
+      baseUrl,
+      apiKeys: o.apiKeys,
+      preset: { ...presets.openai!, baseUrl },
+      strict: false,
+      dropParams: [],
+    };
+  }
   return out;
 }
 
@@ -99,10 +116,16 @@ export function createRouter(config: Config): Router {
     match(model) {
       for (const r of routes) {
         if (!globMatch(r.match, model)) continue;
+        // Without a model of its own, a fallback asks for what the client asked for.
+        const fallback = (r.fallback ?? []).flatMap((entry) => {
+          const provider = providers[fallbackProvider(entry)];
+          return provider ? [{ provider, model: fallbackModel(entry) ?? model }] : [];
+        });
         return {
           provider: providers[r.provider]!,
           model: r.model ?? model,
           ...(r.max_tokens !== undefined ? { maxTokens: r.max_tokens } : {}),
+          ...(fallback.length > 0 ? { fallback } : {}),
         };
       }
       return undefined;

@@ -144,6 +144,7 @@ function generationMetadata(rec: TraceRecord, inputCut: boolean) {
     api: ex.api,
     upstream: ex.upstream,
     routed_to: ex.routedTo,
+    fallback: ex.fallback,
     requested_model: ex.requestModel,
     upstream_model: ex.upstreamModel,
     client: ex.client,
@@ -185,7 +186,8 @@ export function toLangfuseBodies(rec: TraceRecord, opts: BodyOptions): LangfuseB
     timestamp: new Date(ex.startedAt),
     ...(ex.sessionId ? { sessionId: ex.sessionId } : {}),
     ...(ex.client ? { userId: ex.client } : {}),
-    tags: [...new Set([ex.api, ex.routedTo ?? ex.upstream])],
+    // "fallback" lets Langfuse filter the calls a route's fallback answered.
+    tags: [...new Set([ex.api, ex.routedTo ?? ex.upstream, ...(ex.fallback ? ["fallback"] : [])])],
     metadata: defined({ request_id: ex.id, path: ex.path, upstream: ex.upstream, client: ex.client }),
   };
   const model = ex.upstreamModel ?? ex.model ?? ex.requestModel;

@@ -76,14 +76,20 @@ test("onStart counts a request in flight until onEnd records it", () => {
   expect(s.recent.map((r) => r.id)).toEqual([b.id, a.id]);
 });
 
-test("scrub hits are counted per detector and translation drops per feature", () => {
+test("scrub hits are counted per detector, translation drops per feature, fallbacks per provider", () => {
   const counters = createCounters();
-  const obs = createMetricsObserver(createRecorder(), counters);
+  const recorder = createRecorder();
+  const obs = createMetricsObserver(recorder, counters);
   obs.onEnd?.(finished({ scrubHits: { aws_access_key: 2 }, dropped: ["betas", "cache_control"] }));
-  obs.onEnd?.(finished({ scrubHits: { aws_access_key: 1, email: 4 }, dropped: ["betas"] }));
+  obs.onEnd?.(
+    finished({ scrubHits: { aws_access_key: 1, email: 4 }, dropped: ["betas"], fallback: "local" }),
+  );
   expect(counters.snapshot()).toEqual({
     scrubHitsByDetector: { aws_access_key: 3, email: 4 },
     translationDrops: { betas: 2, cache_control: 1 },
+    fallbacks: { local: 1 },
     extra: {},
   });
+  expect(recorder.snapshot().recent[0]?.fallback).toBe("local");
+  expect(counters.prometheus()).toContain('sluice_fallbacks_total{provider="local"} 1');
 });

@@ -12,9 +12,69 @@ const config = () => {
   c.routes = [
     { match: "claude-haiku-*", provider: "local", model: "qwen2.5-coder:7b" },
     { match: "opus-alias", provider: "renamed", model: "claude-opus-4-5" },
+    {
+      match: "claude-sonnet-*",
+      provider: "anthropic",
+      max_tokens: 1000,
+      fallback: ["local:qwen3-coder:30b", "renamed", "openai:gpt-4.1", "missing:x"],
+    },
+    { match: "local-first", provider: "local", fallback: ["anthropic:claude-sonnet-4-5"] },
   ];
   return c;
 };
+
+describe("the plan with fallbacks", () => {
+  test("the route's target first, then each fallback in order, each spoken to in its own format", () => {
+    const c = config();
+    const match = createRouter(c).match("claude-sonnet-4-5");
+    const plan = buildPlan({ upstream: c.upstreams.anthropic, match, counting: false });
+    expect(plan.map((t) => [t.name, t.leg, t.match?.model])).toEqual([
+      ["anthropic", "pass", "claude-sonnet-4-5"],
+      ["local", "translate", "qwen3-coder:30b"],
+      ["renamed", "pass", "claude-sonnet-4-5"],
+      ["openai", "translate", "gpt-4.1"],
+    ]);
+    // The route's max_tokens is its own model's limit, not its fallbacks'.
+    expect(plan[0]?.match?.maxTokens).toBe(1000);
+    expect(plan[1]?.match?.maxTokens).toBeUndefined();
+    expect(plan[0]?.keys).toEqual(["sk-ant"]);
+  });
+
+  test("count_tokens: a fallback in OpenAI format counts locally", () => {
+    const c = config();
+    const match = createRouter(c).match("claude-sonnet-4-5");
+    const plan = buildPlan({ upstream: c.upstreams.anthropic, match, counting: true });
+    expect(plan.map((t) => t.leg)).toEqual(["pass", "count", "pass", "count"]);
+  });
+
+  test("an OpenAI-format route falls back to Anthropic as a pass leg", () => {
+    const c = config();
+    const plan = buildPlan({
+      upstream: c.upstreams.anthropic,
+      match: createRouter(c).match("local-first"),
+      counting: false,
+    });
+    expect(plan.map((t) => [t.name, t.leg, t.api])).toEqual([
+      ["local", "translate", "openai"],
+      ["anthropic", "pass", "anthropic"],
+    ]);
+  });
+
+  test("provider = openai without a table is the OpenAI upstream at its /v1 root, with its keys", () => {
+    const c = config();
+    c.upstreams.openai.apiKeys = ["sk-o1", "sk-o2"];
+    const plan = buildPlan({
+      upstream: c.upstreams.anthropic,
+      match: createRouter(c).match("claude-sonnet-x"),
+      counting: false,
+    });
+    expect(plan[3]).toMatchObject({
+      name: "openai",
+      baseUrl: "https://api.openai.com/v1",
+      keys: ["sk-o1", "sk-o2"],
+    });
+  });
+});
 
 describe("the plan", () => {
   test("an unrouted request is one pass target: its upstream, with sluice's key", () => {

@@ -119,6 +119,18 @@ describe("trace and generation bodies", () => {
     expect(g.costDetails).toBeUndefined();
   });
 
+  test("a fallback's answer names the fallback in metadata and tags", () => {
+    const fell = finishedExchange({ routedTo: "local", upstream: "local", fallback: "local" });
+    const { trace: t, generation: g } = toLangfuseBodies(
+      { ex: fell, bodyBytes: 0 },
+      { eventBudget: 900_000 },
+    );
+    expect(g.metadata).toMatchObject({ fallback: "local", routed_to: "local" });
+    expect(t.tags).toEqual(["anthropic", "local", "fallback"]);
+    const plain = toLangfuseBodies({ ex: finishedExchange({}), bodyBytes: 0 }, { eventBudget: 900_000 });
+    expect(plain.generation.metadata.fallback).toBeUndefined();
+  });
+
   test("Gemini paths name traces by endpoint, not by model", () => {
     const gem = finishedExchange({
       api: "gemini",

@@ -3,6 +3,32 @@ import { loadConfig } from "../../../src/config/load.ts";
 
 const files = (map: Record<string, string>) => (path: string) => map[path];
 
+describe("fallbacks in the configuration", () => {
+  const load = (toml: string) =>
+    loadConfig({ configPath: "p.toml", readFile: files({ "p.toml": toml }), env: {} });
+
+  test("a route's fallback lists providers, with or without a model", () => {
+    const r = load(
+      '[providers.local]\npreset = "ollama"\n\n[[routes]]\nmatch = "*"\nprovider = "anthropic"\nfallback = ["local:qwen2.5-coder:7b", "openai"]\n',
+    );
+    if (!r.ok) throw new Error(r.errors.join());
+    expect(r.config.routes[0]?.fallback).toEqual(["local:qwen2.5-coder:7b", "openai"]);
+  });
+
+  test("a fallback naming no provider, or malformed, stops start-up with its place", () => {
+    const r = load('[[routes]]\nmatch = "*"\nprovider = "anthropic"\nfallback = ["nowhere:m", ":m"]\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.join("\n")).toContain("routes.0.fallback.1");
+      expect(r.errors.join("\n")).toContain('must be "provider" or "provider:model"');
+    }
+    const missing = load('[[routes]]\nmatch = "*"\nprovider = "anthropic"\nfallback = ["nowhere:m"]\n');
+    expect(missing.ok).toBe(false);
+    if (!missing.ok)
+      expect(missing.errors.join()).toContain("routes[0].fallback[0]: no [providers.nowhere] table");
+  });
+});
+
 describe("key pools in the configuration", () => {
   test("an upstream key setting holds one key or a comma-separated pool", () => {
     const r = loadConfig({
