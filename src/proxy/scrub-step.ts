@@ -10,7 +10,8 @@ import { type ProxyError, proxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { PayloadResult } from "../scrub/payload.ts";
 import { PLACEHOLDER_PREFIX } from "../scrub/placeholder.ts";
-import { createScrubber, type Scrubber } from "../scrub/scrub.ts";
+import { ScrubJobError, type ScrubPool, sharedPool } from "../scrub/pool.ts";
+import { createScrubber, type MintedLookup, type Scrubber } from "../scrub/scrub.ts";
 import type { RequestContext } from "./context.ts";
 import { canDecompress, decompress, isPlain } from "./decompress.ts";
 
@@ -21,13 +22,8 @@ export interface ScrubStep {
   apply(ctx: RequestContext): Promise<ProxyError | undefined>;
 }
 
-/** Scrubs one body somewhere (a worker); the caller's scrubber records what it minted. */
-export type OffThread = (
-  scrubber: Scrubber,
-  body: Uint8Array,
-  contentType: string | null,
-  maxHits: number,
-) => Promise<PayloadResult>;
+/** Bodies this large or larger are scrubbed in a worker thread (smaller ones cost under ~2 ms). */
+export const OFF_THREAD_FROM = 256 * 1024;
 
 export function hmacKeyBytes(hex: string): Uint8Array {
   if (hex !== "") return Uint8Array.from(Buffer.from(hex, "hex"));
@@ -35,12 +31,30 @@ export function hmacKeyBytes(hex: string): Uint8Array {
 }
 
 export interface ScrubStepOptions {
-  /** Bodies at least this large are scrubbed by `offThread`, when given. */
+  /** Worker threads for big bodies; false scrubs everything on the main thread. Default: shared. */
+  pool?: ScrubPool | false;
+  /** Bodies at least this large go to the pool. */
   offThreadFrom?: number;
-  offThread?: OffThread;
-  /** The HMAC key bytes (tests pin them; default from config, else random). */
-  hmacKey?: Uint8Array;
 }
+
+/** The pseudonyms of a worker's result, parsed only when the answer needs one. */
+function lazyMinted(json: Uint8Array): MintedLookup & { entries(): [string, string][] } {
+  let map: Map<string, string> | undefined;
+  const load = () => {
+    map ??= new Map(JSON.parse(new TextDecoder().decode(json)) as [string, string][]);
+    return map;
+  };
+  return { get: (p) => (json.byteLength <= 2 ? undefined : load().get(p)), entries: () => [...load()] };
+}
+
+type Scrubbed =
+  | Extract<PayloadResult, { ok: false }>
+  | (Omit<Extract<PayloadResult, { ok: true }>, "minted"> & {
+      minted: MintedLookup & { entries(): Iterable<[string, string]> };
+      count: number;
+      /** The body as it is now on this thread (a worker hands its bytes back). */
+      body: Uint8Array;
+    });
 
 export function createScrubStep(
   config: Config,
@@ -52,7 +66,7 @@ export function createScrubStep(
   if (mode === "pseudonymize" && config.scrub.hmacKey === "") {
     log.warn("scrub: no SLUICE_SCRUB_HMAC_KEY; pseudonyms change on restart (prompt caches then miss once)");
   }
-  const key = opts.hmacKey ?? hmacKeyBytes(config.scrub.hmacKey);
+  const key = hmacKeyBytes(config.scrub.hmacKey);
   // One vault per client key (and one shared by all clients without the gate).
   const scrubbers = new Map<string, Scrubber>();
   const scrubberFor = (client = "") => {
@@ -63,8 +77,44 @@ export function createScrubStep(
     }
     return s;
   };
-  const offThreadFrom = opts.offThreadFrom ?? Number.POSITIVE_INFINITY;
+  const offThreadFrom = opts.offThreadFrom ?? OFF_THREAD_FROM;
+  const pool = () => (opts.pool === undefined ? sharedPool() : opts.pool);
   let warnedBinary = false;
+  let warnedWorker = false;
+
+  /** Scrubs in a worker when the body is big, else (or when the worker fails) right here. */
+  const scrub = async (ctx: RequestContext, scrubber: Scrubber, given: Uint8Array): Promise<Scrubbed> => {
+    const type = ctx.req.headers.get("content-type");
+    const workers = given.byteLength >= offThreadFrom ? pool() : false;
+    let body = given;
+    if (workers) {
+      log.debug("scrub: off the event loop", { id: ctx.ex.id, bytes: body.byteLength });
+      try {
+        const { result: r, body: back } = await workers.run({
+          mode,
+          hmacKey: key,
+          body,
+          contentType: type,
+          literals: scrubber.literals(),
+          maxHits: maxMatches,
+        });
+        if (!r.ok) return r;
+        const count = Object.values(r.hits).reduce((a, b) => a + b, 0);
+        return { ...r, minted: lazyMinted(r.minted), count, body: back };
+      } catch (err) {
+        // The worker hands the body back when it can; a worker that died took it along.
+        if (!(err instanceof ScrubJobError) || err.body === undefined)
+          return { ok: false, kind: "unavailable", message: "the scrubber failed; try again" };
+        body = err.body;
+        if (!warnedWorker)
+          log.warn("scrub: a worker failed; scrubbing on the main thread", { error: err.message });
+        warnedWorker = true;
+      }
+    }
+    const r = scrubber.scrubPayload(body, type, maxMatches);
+    if (!r.ok) return r;
+    return { ...r, minted: r.minted, count: r.minted.size, body };
+  };
 
   return {
     async apply(ctx) {
@@ -96,12 +146,10 @@ export function createScrubStep(
       }
       const gated = ctx.deps.gate.enabled && ctx.ex.client !== undefined;
       const scrubber = scrubberFor(gated ? ctx.ex.client : "");
-      const type = ctx.req.headers.get("content-type");
-      const result =
-        opts.offThread && body.byteLength >= offThreadFrom
-          ? await opts.offThread(scrubber, body, type, maxMatches)
-          : scrubber.scrubPayload(body, type, maxMatches);
+      const result = await scrub(ctx, scrubber, body);
       if (!result.ok) return proxyError(result.kind, result.message);
+      // The key's vault restores later answers too; without the gate only this request's map does.
+      if (gated) scrubber.remember(result.minted.entries(), result.count);
       if (result.binary.length > 0 && !warnedBinary) {
         warnedBinary = true;
         log.info("scrub: media request bodies and file parts (images, audio, archives) pass as they are", {
@@ -110,10 +158,10 @@ export function createScrubStep(
       }
       const hits = Object.values(result.hits).reduce((a, b) => a + b, 0);
       if (hits > 0) ctx.ex.scrubHits = result.hits;
-      if (result.bytes !== undefined) ctx.setBody(result.bytes);
-      else if (body !== ctx.body) ctx.setBody(body);
+      ctx.setBody(result.bytes ?? result.body);
       // A gated client may also quote a placeholder its vault made earlier (it is in its vault).
-      const quotes = gated && Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(PREFIX);
+      const sent = result.body;
+      const quotes = gated && Buffer.from(sent.buffer, sent.byteOffset, sent.byteLength).includes(PREFIX);
       if ((hits > 0 || quotes) && restore && mode === "pseudonymize")
         ctx.restorer = scrubber.restorerFor(result.minted, { vault: gated });
       return undefined;

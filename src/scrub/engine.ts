@@ -13,7 +13,7 @@ import { applySplices, replaceString, type Splice } from "../json/edit.ts";
 import { parseTree } from "../json/tree.ts";
 import { DETECTORS, type Detector } from "./detectors.ts";
 import { forEachContentString } from "./json-walk.ts";
-import { GRAMMAR, pseudonym, redactionMarker } from "./placeholder.ts";
+import { GRAMMAR, pseudonymizer, redactionMarker } from "./placeholder.ts";
 import {
   applyHits,
   type CompiledDetector,
@@ -102,18 +102,30 @@ interface Pass {
 export function createEngine(cfg: EngineConfig): Engine {
   const detectors: CompiledDetector[] = compileDetectors(selectDetectors(cfg.detectors));
   const pseudonymize = cfg.mode === "pseudonymize";
-  let memo = new Map<string, string>();
+  const pseudonym = pseudonymizer(cfg.hmacKey);
+  // value -> pseudonym per kind; dropped whole when full (an LRU costs more than it saves here).
+  const memo = new Map<string, Map<string, string>>();
+  let memoSize = 0;
 
   const replaceIn =
     (pass: Pass) =>
     (secret: string, kind: string): string => {
       if (!pseudonymize) return redactionMarker(kind);
-      const memoKey = `${kind}\u0000${secret}`;
-      let out = memo.get(memoKey);
+      let ofKind = memo.get(kind);
+      if (ofKind === undefined) {
+        ofKind = new Map();
+        memo.set(kind, ofKind);
+      }
+      let out = ofKind.get(secret);
       if (out === undefined) {
-        out = pseudonym(cfg.hmacKey, kind, secret);
-        if (memo.size >= MEMO_SIZE) memo = new Map();
-        memo.set(memoKey, out);
+        out = pseudonym(kind, secret);
+        if (++memoSize > MEMO_SIZE) {
+          memo.clear();
+          memoSize = 1;
+          ofKind = new Map();
+          memo.set(kind, ofKind);
+        }
+        ofKind.set(secret, out);
       }
       pass.minted.set(out, secret);
       return out;

