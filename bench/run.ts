@@ -3,7 +3,8 @@
 // worker), the Portkey gateway (Node and Bun), a bare Bun proxy (the floor) and the same routed
 // by Elysia, and sluice at its defaults plus one row per setting that changes (log level warn,
 // TLS, scrubbing, ledger off, telemetry on); then thousands of concurrent streams direct and
-// through sluice, and start-up time. Promises: loopback only; bounded (about 9 minutes on 2
+// through sluice, start-up time, and small requests while four 10 MiB bodies full of fake keys
+// are scrubbed (issue 10). Promises: loopback only; bounded (about 9 minutes on 2
 // cores; BENCH_QUICK=1 for a short run); stops every process it started, also on Ctrl-C; prints
 // ratios, never fails on a timing.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,11 +20,13 @@ import {
   renderResults,
   type TargetRun,
 } from "./lib/report.ts";
+import { bigScrubVerdict } from "./lib/report-big-scrub.ts";
 import { FAKE_KEY } from "./lib/request.ts";
 import { SLUICE_VARIANTS, type SluiceVariant, startSluice } from "./lib/sluice-target.ts";
 import { type BenchEnv, direct, startBareBun, startNginx, startPortkey, type Target } from "./lib/targets.ts";
 import { ensureNginx, ensurePortkey, ensureWrk, nodeVersion } from "./lib/tools.ts";
 import { issue7Verdicts, issue14Verdicts } from "./lib/verdicts.ts";
+import { bigScrub, bigScrubFailed } from "./scenarios/big-scrub.ts";
 import { manyStreams } from "./scenarios/many-streams.ts";
 import { nonStreamed } from "./scenarios/nonstream.ts";
 import { startup } from "./scenarios/startup.ts";
@@ -200,6 +203,14 @@ try {
   say("start-up times");
   const starts = [await startup(env, "defaults", QUICK ? 3 : 10), await startup(env, "tls", QUICK ? 3 : 10)];
 
+  say("small requests while big match-heavy bodies are scrubbed");
+  const big = await bigScrub(env, {
+    bodies: 4,
+    keys: QUICK ? 100_000 : 500_000,
+    clients: 4,
+    baselineSeconds: QUICK ? 2 : 5,
+  }).catch((err: unknown) => bigScrubFailed(String(err).split("\n")[0]!));
+
   const micro: MicroRun[] = [];
   for (const [id, title, script] of [
     ["scrub", "Secret scrubbing and restore (issue 5)", "bench/scrub.bench.ts"],
@@ -249,6 +260,7 @@ try {
     runs,
     many,
     startup: starts,
+    bigScrub: big,
     micro,
     notes,
   };
@@ -256,7 +268,7 @@ try {
   mkdirSync(join(import.meta.dir, "output"), { recursive: true });
   writeFileSync(join(import.meta.dir, "output", "results.json"), JSON.stringify(results, null, 2));
   process.stdout.write(
-    `${[...issue14Verdicts(results), ...issue7Verdicts(results), ...microVerdicts(results)].join("\n")}\nwrote bench/RESULTS.md\n`,
+    `${[...issue14Verdicts(results), ...issue7Verdicts(results), ...bigScrubVerdict(big), ...microVerdicts(results)].join("\n")}\nwrote bench/RESULTS.md\n`,
   );
 } catch (err) {
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);

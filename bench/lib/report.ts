@@ -2,10 +2,12 @@
 // the settings of every row, each goal met or missed (verdicts.ts), and one table per scenario
 // with ratios against the direct baseline. Promises: pure (text in, text out); missing figures
 // print as n/a.
+import type { BigScrubResult } from "../scenarios/big-scrub.ts";
 import type { ManyStreamsResult } from "../scenarios/many-streams.ts";
 import type { NonStreamResult } from "../scenarios/nonstream.ts";
 import type { StartupResult } from "../scenarios/startup.ts";
 import type { StreamLatencyResult } from "../scenarios/stream-latency.ts";
+import { bigScrubTable, bigScrubVerdict } from "./report-big-scrub.ts";
 import { addedMs, int, mib, ms, ratio } from "./stats.ts";
 import { context, issue7Verdicts, issue14Verdicts } from "./verdicts.ts";
 
@@ -30,6 +32,8 @@ export interface BenchResults {
   runs: TargetRun[];
   many: ManyStreamsResult[];
   startup: StartupResult[];
+  /** Small requests while big match-heavy bodies are scrubbed (issue 10). */
+  bigScrub?: BigScrubResult;
   /** Output of the in-process micro-benchmarks (scrubbing, metrics recording), verbatim. */
   micro?: MicroRun[];
   notes: string[];
@@ -250,6 +254,16 @@ export function renderResults(r: BenchResults): string {
     "",
     ...startupTable(r),
     "",
+    ...(r.bigScrub
+      ? [
+          "## Big scrubs off the event loop (issue 10)",
+          "",
+          ...bigScrubVerdict(r.bigScrub),
+          "",
+          ...bigScrubTable(r.bigScrub),
+          "",
+        ]
+      : []),
     ...(r.micro?.length
       ? [
           "## Scrubbing and metrics recording, in-process",
