@@ -26,12 +26,14 @@ export interface BreakdownRow {
 }
 
 /**
- * Token counts by kind; `reasoning` is part of `output` and `cacheWrite1h` (Anthropic's 1-hour
- * TTL writes, billed at 2x input) part of `cacheWrite`, not in addition to them.
+ * Token counts by kind; `reasoning` and `outputEstimated` (counted by sluice, the backend having
+ * reported none) are part of `output`, `cacheWrite1h` (Anthropic's 1-hour TTL writes, billed at
+ * 2x input) part of `cacheWrite`, not in addition to them.
  */
 export interface TokenTotals {
   input: number;
   output: number;
+  outputEstimated: number;
   cacheWrite: number;
   cacheWrite1h: number;
   cacheRead: number;
@@ -39,12 +41,21 @@ export interface TokenTotals {
 }
 
 export function emptyTokens(): TokenTotals {
-  return { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 };
+  return {
+    input: 0,
+    output: 0,
+    outputEstimated: 0,
+    cacheWrite: 0,
+    cacheWrite1h: 0,
+    cacheRead: 0,
+    reasoning: 0,
+  };
 }
 
 export function addTokens(t: TokenTotals, u: Usage): void {
   t.input += u.inputTokens;
   t.output += u.outputTokens;
+  if (u.estimated) t.outputEstimated += u.outputTokens;
   t.cacheWrite += u.cacheWriteTokens;
   t.cacheWrite1h += Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens);
   t.cacheRead += u.cacheReadTokens;

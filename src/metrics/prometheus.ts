@@ -98,6 +98,13 @@ export function renderPrometheus(v: PrometheusView): string {
   );
   for (const r of models) out.sample("sluice_reasoning_tokens_total", [["model", r.key]], r.tokens.reasoning);
   out.family(
+    "sluice_estimated_output_tokens_total",
+    "counter",
+    "Output tokens sluice counted itself, the backend having reported no usage (part of output).",
+  );
+  for (const r of models)
+    out.sample("sluice_estimated_output_tokens_total", [["model", r.key]], r.tokens.outputEstimated);
+  out.family(
     "sluice_cache_write_1h_tokens_total",
     "counter",
     "Cache writes with Anthropic's 1-hour TTL, billed at 2x input (part of cache_write).",

@@ -19,6 +19,8 @@ export interface Usage {
   cacheReadTokens: number;
   /** The part of `outputTokens` spent on reasoning, when the API reports it; not extra. */
   reasoningTokens: number;
+  /** Output tokens were counted by sluice (a tokenizer), the backend having reported none. */
+  estimated?: boolean;
 }
 
 /** What one request's response told us. Every field is absent when the response did not say. */

@@ -30,6 +30,8 @@ export interface Exchange {
   /** Whether the client asked for a streamed answer. */
   stream?: boolean;
   usage?: Usage;
+  /** Output tokens sluice counted itself because a translated backend reported none. */
+  estimatedOutputTokens?: number;
   costUsd?: number;
   stopReason?: string;
   /** Error summary the upstream reported inside its answer (e.g. an SSE error event). */

@@ -27,6 +27,8 @@ export function logExchange(log: Logger, ex: Exchange, slowMs: number): void {
       ? ex.usage.inputTokens + ex.usage.cacheReadTokens + ex.usage.cacheWriteTokens
       : undefined,
     tokens_out: ex.usage?.outputTokens,
+    // The backend reported no usage; tokens_out is sluice's tokenizer count.
+    tokens_estimated: ex.usage?.estimated || undefined,
     cost_usd: ex.costUsd === undefined ? undefined : Math.round(ex.costUsd * 1e6) / 1e6,
     scrub_hits: ex.scrubHits,
     dropped: ex.dropped?.length ? ex.dropped.join(",") : undefined,

@@ -8,9 +8,10 @@ import type { RequestContext } from "./context.ts";
 import { clientRequestId, clientResponseHeaders, echoRequestId } from "./headers.ts";
 import type { AbortCause } from "./http-client.ts";
 import { fanOut, guarded, type ResponseConsumer } from "./observe.ts";
-import { relay } from "./relay.ts";
+import { relay, type StreamShape } from "./relay.ts";
 import { createResponseReader } from "./response-reader.ts";
 import { restorePlan } from "./restore-step.ts";
+import { failureMessage, passthroughFailure } from "./stream-failure.ts";
 import { usageConsumer } from "./usage-consumer.ts";
 
 export interface UpstreamAnswer {
@@ -79,12 +80,17 @@ async function respondWhole(
   return new Response(bytes, { status: answer.status, statusText: answer.statusText, headers });
 }
 
+/**
+ * `shape` rewrites the stream (the translated leg's). Without one, an event stream gets
+ * passthrough's failure handling, and nothing is sent before upstream's first chunk: a stream
+ * that fails before it can still get a proper 504 / 502 in the client's format.
+ */
 export function respond(
   ctx: RequestContext,
   answer: UpstreamAnswer,
-  transform?: TransformStream<Uint8Array, Uint8Array>,
+  shape?: StreamShape,
 ): Response | Promise<Response> {
-  const { ex, deps } = ctx;
+  const { ex } = ctx;
   ex.status = answer.status;
   if (answer.status >= 500) ex.outcome = "error";
   const headers = clientResponseHeaders(answer.headers, ex.id);
@@ -95,29 +101,75 @@ export function respond(
     ctx.finish();
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers });
   }
+  const contentType = answer.headers.get("content-type");
+  const eventStream = contentType?.includes("event-stream") === true;
   const length = Number(answer.headers.get("content-length") ?? Number.NaN);
-  if (
-    answer.whole &&
-    !transform &&
-    !ctx.restorer &&
-    length <= WHOLE_MAX &&
-    answer.headers.get("content-type")?.includes("event-stream") !== true
-  ) {
+  if (answer.whole && !shape && !ctx.restorer && length <= WHOLE_MAX && !eventStream) {
     return respondWhole(ctx, answer, headers, answer.whole);
   }
+  if (shape?.start) return streamed(ctx, answer, headers, shape);
+  // An error event can only be added to a stream the client reads as plain text.
+  const plain = (answer.headers.get("content-encoding") ?? "identity") === "identity";
+  const pass = eventStream && plain ? passShape(ctx) : undefined;
+  return streamedAfterFirstChunk(ctx, answer, headers, shape ?? pass);
+}
 
-  const reader = observeResponse(
-    ctx,
-    answer.headers.get("content-type"),
-    answer.headers.get("content-encoding"),
-  );
+/** Passed-through event streams end in an error event, in the client's format, when they fail. */
+function passShape(ctx: RequestContext): StreamShape {
+  const host = ctx.ex.upstream;
+  return {
+    fail: (how, tail) =>
+      passthroughFailure(
+        ctx.route.api,
+        "text/event-stream",
+        how,
+        failureMessage(how, host, ctx.deps.config.readTimeoutMs),
+        tail,
+      ),
+  };
+}
 
-  const stream = relay(answer.body, {
+async function streamedAfterFirstChunk(
+  ctx: RequestContext,
+  answer: UpstreamAnswer,
+  headers: Headers,
+  shape: StreamShape | undefined,
+): Promise<Response> {
+  const wire = openRelay(ctx, answer, shape);
+  const first = await wire.relay.firstChunk();
+  if (first !== "ok") {
+    answer.release();
+    const host = ctx.ex.upstream;
+    if (ctx.req.signal.aborted) return ctx.fail(proxyError("client_closed", "client closed the connection"));
+    return ctx.fail(
+      first === "read_timeout"
+        ? proxyError(
+            "upstream_timeout",
+            `upstream ${host} sent its headers, then nothing within the read timeout`,
+          )
+        : proxyError("upstream_error", `upstream ${host} dropped the connection after its headers`),
+    );
+  }
+  return wire.respond(headers);
+}
+
+function streamed(ctx: RequestContext, answer: UpstreamAnswer, headers: Headers, shape: StreamShape) {
+  return openRelay(ctx, answer, shape).respond(headers);
+}
+
+/** The relay for an answer, observed on the side; the observers start once it is answered. */
+function openRelay(ctx: RequestContext, answer: UpstreamAnswer, shape: StreamShape | undefined) {
+  const { ex, deps } = ctx;
+  let reader: ReturnType<typeof observeResponse> | undefined;
+  const pending: Uint8Array[] = [];
+  const wire = relay(answer.body as ReadableStream<Uint8Array>, {
     readTimeoutMs: deps.config.readTimeoutMs,
     abortUpstream: answer.abort,
+    ...(shape ? { shape } : {}),
     onChunk: (c) => {
       ex.ttfbMs ??= performance.now() - ex.t0;
-      guarded("reader.push", deps.onObserverError, () => reader.push(c));
+      if (reader) guarded("reader.push", deps.onObserverError, () => reader?.push(c));
+      else pending.push(c);
     },
     onEnd: (end, bytes) => {
       answer.release();
@@ -128,29 +180,42 @@ export function respond(
         ex.error =
           end === "read_timeout" ? "upstream went silent (read timeout)" : "upstream stream ended abnormally";
       }
-      guarded("reader.end", deps.onObserverError, () => reader.end());
+      if (reader) guarded("reader.end", deps.onObserverError, () => reader?.end());
       ctx.finish();
     },
   });
-  const restore = ctx.restorer
-    ? restorePlan(
-        ctx.restorer,
-        ctx.route.api,
-        {
-          contentType: answer.headers.get("content-type"),
-          contentEncoding: transform ? null : answer.headers.get("content-encoding"),
-        },
-        ex.stream,
-      )
-    : undefined;
-  let body = transform ? stream.pipeThrough(transform) : stream;
-  if (restore) {
-    body = body.pipeThrough(restore.transform);
-    // Restored values differ in length from their pseudonyms.
-    headers.delete("content-length");
-    if (restore.decoded) headers.delete("content-encoding");
-  }
-  return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
+  return {
+    relay: wire,
+    respond(headers: Headers): Response {
+      reader = observeResponse(
+        ctx,
+        answer.headers.get("content-type"),
+        answer.headers.get("content-encoding"),
+      );
+      for (const c of pending.splice(0)) guarded("reader.push", deps.onObserverError, () => reader?.push(c));
+      // A shape that rewrites chunks (the translated leg) sends plain bytes.
+      const rewritten = shape?.chunk !== undefined;
+      const restore = ctx.restorer
+        ? restorePlan(
+            ctx.restorer,
+            ctx.route.api,
+            {
+              contentType: answer.headers.get("content-type"),
+              contentEncoding: rewritten ? null : answer.headers.get("content-encoding"),
+            },
+            ex.stream,
+          )
+        : undefined;
+      let body = wire.stream;
+      if (restore) {
+        body = body.pipeThrough(restore.transform);
+        // Restored values differ in length from their pseudonyms.
+        headers.delete("content-length");
+        if (restore.decoded) headers.delete("content-encoding");
+      }
+      return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
+    },
+  };
 }
 
 const encoder = new TextEncoder();

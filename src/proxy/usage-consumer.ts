@@ -3,7 +3,7 @@
 // logs and telemetry, so they always agree).
 import type { Api } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
-import { createUsageTracker, type UsageResult, usageFromJson } from "../metrics/usage.ts";
+import { createUsageTracker, emptyUsage, type UsageResult, usageFromJson } from "../metrics/usage.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ResponseConsumer } from "./observe.ts";
 
@@ -24,8 +24,13 @@ export function applyUsage(ex: Exchange, r: UsageResult, pricing: Pricing): void
   if (r.stopReason) ex.stopReason = r.stopReason;
   if (r.responseId) ex.responseId = r.responseId;
   if (r.error) ex.upstreamError = r.error;
-  if (r.usage) {
-    ex.usage = r.usage;
-    ex.costUsd = pricing.costFor(ex.upstreamModel ?? ex.model, r.usage);
+  // A translated stream without the backend's usage: sluice's own count, marked as such.
+  const usage =
+    ex.estimatedOutputTokens !== undefined
+      ? { ...(r.usage ?? emptyUsage()), outputTokens: ex.estimatedOutputTokens, estimated: true }
+      : r.usage;
+  if (usage) {
+    ex.usage = usage;
+    ex.costUsd = pricing.costFor(ex.upstreamModel ?? ex.model, usage);
   }
 }

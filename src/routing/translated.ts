@@ -1,31 +1,37 @@
 // The translated leg: an Anthropic Messages request for an OpenAI Chat Completions provider,
 // and that provider's answer back in Anthropic's format, streamed or not. The translation itself
-// is pure (src/translate); this file owns the provider's request (headers, key, URL) and the
-// stream transform that turns Chat chunks into Anthropic events as they arrive. Sending,
-// retries and moving on belong to the walk (proxy/walk.ts).
+// is pure (src/translate); this file owns the provider's request (headers, key, URL), reading its
+// answer, and the one resend a leg makes itself: a backend that refuses
+// stream_options.include_usage gets the same request without it, once, and is remembered. Sending
+// otherwise, retries and moving on belong to the walk (proxy/walk.ts).
 import { type ProxyError, proxyError } from "../errors.ts";
-import type { RequestContext } from "../proxy/context.ts";
+import { type RequestContext, sendDeps } from "../proxy/context.ts";
 import { clientRequestId } from "../proxy/headers.ts";
+import type { UpstreamRequest } from "../proxy/http-client.ts";
 import type { PreparedLeg } from "../proxy/leg.ts";
 import { respond, respondJson } from "../proxy/respond.ts";
-import type { Sent } from "../proxy/send.ts";
-import { SseDecoder } from "../sse/parse.ts";
+import { type Sent, sendWithRetries } from "../proxy/send.ts";
+import { failureMessage } from "../proxy/stream-failure.ts";
 import { propagateTrace } from "../telemetry/otel-context.ts";
-import type { MessagesRequest, MessagesStreamEvent } from "../translate/anthropic-types.ts";
-import { mapChatError } from "../translate/errors.ts";
-import { estimateInputTokens } from "../translate/estimate.ts";
-import type { ChatChunk, ChatResponse } from "../translate/openai-types.ts";
+import type { MessagesRequest } from "../translate/anthropic-types.ts";
+import { mapChatError, refusesStreamUsage } from "../translate/errors.ts";
+import { estimateInputTokens, tokenizer } from "../translate/estimate.ts";
+import { messageEvents } from "../translate/message-events.ts";
+import type { ChatRequest, ChatResponse } from "../translate/openai-types.ts";
 import { chatCompletionsUrl } from "../translate/presets.ts";
 import { toChatRequest } from "../translate/request.ts";
 import { fromChatResponse } from "../translate/response.ts";
 import { ChatToMessagesStream } from "../translate/streaming.ts";
-import { maxTokensCap, type RouteMatch } from "./providers.ts";
+import { maxTokensCap, type Provider, type RouteMatch } from "./providers.ts";
+import { translatedStreamShape } from "./translated-stream.ts";
 
 const encoder = new TextEncoder();
 /** Most bytes of a provider's error body read to translate it. */
 const ERROR_BODY_CAP = 64 * 1024;
-
-const encodeEvent = (ev: MessagesStreamEvent) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
+/** Providers that answered 400 to stream_options.include_usage (forgotten on reload). */
+const refusedStreamUsage = new WeakSet<Provider>();
+/** Backend headers an Anthropic client acts on, passed with a translated error. */
+const KEPT_ERROR_HEADERS = ["retry-after"];
 
 /** The leg for one OpenAI-format target, or a 400 when the request cannot be expressed there. */
 export function translatedLeg(
@@ -33,7 +39,6 @@ export function translatedLeg(
   request: MessagesRequest,
   match: RouteMatch,
 ): PreparedLeg | ProxyError {
-  const { deps, req } = ctx;
   const { provider } = match;
   const translated = toChatRequest(request, {
     model: match.model,
@@ -45,29 +50,64 @@ export function translatedLeg(
     dropParams: provider.dropParams,
   });
   if (!translated.ok) return proxyError("bad_request", `provider ${provider.name}: ${translated.error}`);
-  const body = encoder.encode(JSON.stringify(translated.body));
   const url = chatCompletionsUrl(provider.baseUrl);
+  const host = new URL(url).host;
+  const withUsage = encoder.encode(JSON.stringify(translated.body));
+  const streamed = translated.body.stream === true;
+  const asksUsage = translated.body.stream_options !== undefined;
   const extra: Record<string, string> = { "x-sluice-provider": provider.name };
   if (translated.dropped.length > 0) extra["x-sluice-dropped"] = translated.dropped.join(",");
-  return {
-    body,
-    host: new URL(url).host,
-    dropped: translated.dropped,
-    request(key) {
-      const headers = new Headers({
-        "content-type": "application/json",
-        accept: translated.body.stream ? "text/event-stream" : "application/json",
-        "accept-encoding": "identity",
-        via: deps.via,
-      });
-      if (key) headers.set("authorization", `Bearer ${key}`);
-      const requestId = clientRequestId(req.headers);
-      if (requestId !== undefined) headers.set("x-request-id", requestId);
-      propagateTrace(headers, ctx.ex.upstreamTraceparent, req.headers);
-      return { url, method: "POST", headers, body };
-    },
-    answer: (sent) => translatedAnswer(ctx, request, match, translated.body.stream === true, sent, extra),
+  let lastKey: string | undefined;
+  const build = (key: string | undefined, usage: boolean): UpstreamRequest => {
+    lastKey = key;
+    const body = usage ? withUsage : withoutStreamUsage(translated.body);
+    return { url, method: "POST", headers: providerHeaders(ctx, streamed, key), body };
   };
+  const answer = async (sent: Sent): Promise<Response> => {
+    const status = sent.response.status;
+    if (!asksUsage || refusedStreamUsage.has(provider) || (status !== 400 && status !== 422))
+      return translatedAnswer(ctx, request, match, streamed, sent, extra);
+    const text = await readCapped(sent.response);
+    sent.release();
+    if (!refusesStreamUsage(text)) return errorAnswer(ctx, status, text, sent.response.headers, extra);
+    refusedStreamUsage.add(provider);
+    const again = await sendWithRetries(
+      sendDeps(ctx.deps),
+      build(lastKey, false),
+      { name: provider.name, baseUrl: provider.baseUrl, host },
+      ctx.req.signal,
+    );
+    ctx.ex.retries += again.retries + 1;
+    if (!again.ok) return ctx.fail(again.error);
+    return translatedAnswer(ctx, request, match, streamed, again.sent, extra);
+  };
+  return {
+    body: withUsage,
+    host,
+    dropped: translated.dropped,
+    request: (key) => build(key, !refusedStreamUsage.has(provider)),
+    answer,
+  };
+}
+
+/** Fresh headers: the provider's key, never the client's; the client's x-request-id and trace. */
+function providerHeaders(ctx: RequestContext, streamed: boolean, key: string | undefined): Headers {
+  const headers = new Headers({
+    "content-type": "application/json",
+    accept: streamed ? "text/event-stream" : "application/json",
+    "accept-encoding": "identity",
+    via: ctx.deps.via,
+  });
+  if (key) headers.set("authorization", `Bearer ${key}`);
+  const requestId = clientRequestId(ctx.req.headers);
+  if (requestId !== undefined) headers.set("x-request-id", requestId);
+  propagateTrace(headers, ctx.ex.upstreamTraceparent, ctx.req.headers);
+  return headers;
+}
+
+function withoutStreamUsage(body: ChatRequest): Uint8Array {
+  const { stream_options: _, ...rest } = body;
+  return encoder.encode(JSON.stringify(rest));
 }
 
 async function translatedAnswer(
@@ -80,30 +120,33 @@ async function translatedAnswer(
 ): Promise<Response> {
   const { provider } = match;
   const { response, abort, release } = sent;
-
   if (response.status < 200 || response.status >= 300) {
     const text = await readCapped(response);
     release();
-    const mapped = mapChatError(response.status, parseJson(text));
-    return finishWithJson(ctx, mapped.status, mapped.body, extra);
+    return errorAnswer(ctx, response.status, text, response.headers, extra);
   }
-
-  if (!streamed) {
+  const eventStream = response.headers.get("content-type")?.includes("event-stream") === true;
+  if (!streamed || !eventStream) {
+    // A whole answer; some backends answer a stream request this way too.
     const json = parseJson(await response.text()) as ChatResponse | undefined;
     release();
     if (!json || typeof json !== "object") {
       return ctx.fail(proxyError("upstream_error", `provider ${provider.name} answered with invalid JSON`));
     }
     if (json.error) {
-      const mapped = mapChatError(typeof json.error.code === "number" ? json.error.code : 502, json);
-      return finishWithJson(ctx, mapped.status, mapped.body, extra);
+      const code = typeof json.error.code === "number" ? json.error.code : 502;
+      return errorAnswer(ctx, code, JSON.stringify(json), response.headers, extra);
     }
+    const dropped: string[] = [];
     const message = fromChatResponse(json, {
       requestModel: request.model,
       stopSequences: request.stop_sequences ?? [],
       thinkTags: provider.preset.thinkTags,
+      onDrop: (what) => dropped.push(what),
     });
-    return finishWithJson(ctx, 200, message, extra);
+    if (dropped.length > 0) ctx.ex.dropped = [...new Set([...(ctx.ex.dropped ?? []), ...dropped])];
+    if (!streamed) return respondJson(ctx, 200, message, extra);
+    return respondEvents(ctx, messageEvents(message), extra);
   }
 
   const stream = new ChatToMessagesStream({
@@ -111,40 +154,57 @@ async function translatedAnswer(
     inputTokensHint: estimateInputTokens(request),
     stopSequences: request.stop_sequences ?? [],
     thinkTags: provider.preset.thinkTags,
+    countTokens: tokenizer(),
   });
-  const decoder = new SseDecoder();
-  const translate = (events: MessagesStreamEvent[], out: TransformStreamDefaultController<Uint8Array>) => {
-    if (events.length > 0) out.enqueue(encoder.encode(events.map(encodeEvent).join("")));
-  };
-  const toAnthropic = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, out) {
-      for (const ev of decoder.push(chunk)) {
-        if (ev.data === "[DONE]" || ev.data === "") continue;
-        const parsed = parseJson(ev.data);
-        if (parsed && typeof parsed === "object") translate(stream.push(parsed as ChatChunk), out);
-      }
-    },
-    flush(out) {
-      for (const ev of decoder.finish()) {
-        const parsed = parseJson(ev.data);
-        if (parsed && typeof parsed === "object") translate(stream.push(parsed as ChatChunk), out);
-      }
-      translate(stream.finish(), out);
-    },
+  const shape = translatedStreamShape(stream, {
+    ex: ctx.ex,
+    failureMessage: (how) => failureMessage(how, provider.name, ctx.deps.config.readTimeoutMs),
   });
+  return respond(
+    ctx,
+    {
+      status: 200,
+      headers: new Headers({ "content-type": "text/event-stream", "cache-control": "no-cache", ...extra }),
+      body: response.body ?? new Response("").body,
+      abort,
+      release,
+    },
+    shape,
+  );
+}
+
+/** A backend's error in Anthropic's format, with the retry-after an Anthropic client acts on. */
+function errorAnswer(
+  ctx: RequestContext,
+  status: number,
+  text: string,
+  upstream: Headers,
+  extra: Record<string, string>,
+) {
+  const mapped = mapChatError(status, parseJson(text) ?? text);
+  const headers = { ...extra };
+  for (const name of KEPT_ERROR_HEADERS) {
+    const value = upstream.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  ctx.ex.error = mapped.body.error.message;
+  return respondJson(ctx, mapped.status, mapped.body, headers);
+}
+
+/** A whole answer to a stream request, as the stream Anthropic would have sent. */
+function respondEvents(
+  ctx: RequestContext,
+  events: ReturnType<typeof messageEvents>,
+  extra: Record<string, string>,
+) {
+  const text = events.map((ev) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`).join("");
   return respond(ctx, {
     status: 200,
     headers: new Headers({ "content-type": "text/event-stream", "cache-control": "no-cache", ...extra }),
-    body: response.body ? response.body.pipeThrough(toAnthropic) : null,
-    abort,
-    release,
+    body: new Response(encoder.encode(text)).body,
+    abort: () => {},
+    release: () => {},
   });
-}
-
-/** A translated JSON answer (message or error), observed like any other. */
-function finishWithJson(ctx: RequestContext, status: number, body: unknown, extra: Record<string, string>) {
-  if (status >= 400) ctx.ex.error = (body as { error?: { message?: string } }).error?.message;
-  return respondJson(ctx, status, body, extra);
 }
 
 async function readCapped(res: Response): Promise<string> {

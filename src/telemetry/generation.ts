@@ -160,6 +160,8 @@ function generationMetadata(rec: TraceRecord, inputCut: boolean) {
     // The forwarded body's whole size (after scrubbing or translation), even when cut.
     input_bytes: rec.bodyBytes,
     cost_usd: ex.costUsd,
+    // The backend reported no usage: output tokens are sluice's tokenizer count.
+    usage_estimated: ex.usage?.estimated || undefined,
     scrub_hits: ex.scrubHits,
     dropped_features: ex.dropped,
     input_truncated: inputCut || undefined,

@@ -72,13 +72,24 @@ function detailText(detail: unknown): string | undefined {
 /**
  * An upstream (OpenAI-compatible) error as Anthropic would send it. The status is kept except
  * where the error's own code says more: an exhausted quota is a billing problem (retrying cannot
- * help), a rate limit reported under another status is a 429.
+ * help), a rate limit reported under another status is a 429; an overloaded 503 is Anthropic's 529.
  */
 export function mapChatError(status: number, body: unknown): { status: number; body: AnthropicErrorBody } {
   const { message, code = "" } = describe(body);
   let mapped = status >= 400 && status <= 599 ? status : 500;
   if (code.includes("insufficient_quota")) mapped = 402;
   else if (code.includes("rate_limit") && mapped !== 429) mapped = 429;
+  // Anthropic says "overloaded" with 529; Claude Code backs off on that, as it does with Anthropic.
+  else if (mapped === 503) mapped = 529;
   const type = errorTypeForStatus(mapped);
   return { status: mapped, body: anthropicError(type, message ?? `upstream answered HTTP ${status}`) };
+}
+
+/**
+ * True when a backend's 400 says it does not take stream_options / include_usage (vLLM before
+ * 0.5, some llama.cpp and proxy builds answer so), so the request may go again without it.
+ */
+export function refusesStreamUsage(errorText: string): boolean {
+  const t = errorText.toLowerCase();
+  return t.includes("stream_options") || t.includes("include_usage");
 }

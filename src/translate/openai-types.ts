@@ -72,6 +72,9 @@ export interface ChatUsage {
   total_tokens?: number | null;
   prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+  /** Some compatible servers name prompt and completion tokens the Responses / Anthropic way. */
+  input_tokens?: number | null;
+  output_tokens?: number | null;
   /** DeepSeek reports its cache this way. */
   prompt_cache_hit_tokens?: number | null;
   prompt_cache_miss_tokens?: number | null;

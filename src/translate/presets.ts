@@ -40,7 +40,7 @@ export interface Preset {
   topK?: boolean;
   /** Accepts parallel_tool_calls (Anthropic's disable_parallel_tool_use). */
   parallelToolCalls?: boolean;
-  /** Accepts stream_options.include_usage (usage in the last chunk). */
+  /** false: never send stream_options.include_usage (usage in the last chunk); asked by default. */
   streamUsage?: boolean;
   /** Accepts response_format {type: "json_schema"} (Anthropic's output_config.format). */
   jsonSchema?: boolean;

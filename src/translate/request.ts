@@ -209,7 +209,8 @@ export function toChatRequest(original: MessagesRequest, opts: ToChatOptions): T
   }
   if (req.stream === true) {
     body.stream = true;
-    if (preset.streamUsage === true) body.stream_options = { include_usage: true };
+    // Every backend is asked for usage; one that refuses the field is asked again without it.
+    if (preset.streamUsage !== false) body.stream_options = { include_usage: true };
   }
   applyTools(req, body, preset, drop);
   applyReasoning(req, body, preset, drop);

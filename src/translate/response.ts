@@ -1,13 +1,16 @@
 // Chat Completions response -> Anthropic Messages response (pure), plus the pieces the stream
 // translator shares: stop reasons, usage, tool input parsing and message ids.
-// Promises: every tool_use input is a JSON object; usage follows Anthropic's meaning
-// (input_tokens excludes cache reads and writes); reasoning becomes a thinking block, whether
-// the backend sends it in its own field or as a leading `<think>` section of the content (never
-// both: with a reasoning field the content is taken as it is).
+// Promises: every tool_use input is a JSON object (repaired, or the raw text kept under
+// _raw_arguments); usage follows Anthropic's meaning (input_tokens excludes cache reads and
+// writes; a backend's input_tokens/output_tokens are read like prompt/completion tokens);
+// reasoning becomes a thinking block, whether the backend sends it in its own field or as a
+// leading `<think>` section of the content (never both: with a reasoning field the content is
+// taken as it is); no text block is only whitespace, and an answer with nothing to show gets one
+// placeholder text block, since Anthropic refuses an empty assistant turn on replay.
 import type { MessagesResponse, ResponseBlock, StopReason, Usage } from "./anthropic-types.ts";
-import { objectSuffix } from "./json-complete.ts";
 import type { ChatMessageIn, ChatResponse, ChatUsage } from "./openai-types.ts";
 import { splitThinkTags, type ThinkTagMode } from "./think-tags.ts";
+import { repairArguments } from "./tool-args.ts";
 
 export type IdMaker = (prefix: "msg_" | "toolu_") => string;
 
@@ -29,7 +32,12 @@ export interface FromChatOptions {
   /** How a `<think>` section in the content is read (see think-tags.ts). Default "auto". */
   thinkTags?: ThinkTagMode;
   newId?: IdMaker;
+  /** Told of what the answer held that the client cannot get as it was (tool_arguments). */
+  onDrop?: (what: string) => void;
 }
+
+/** The text of the one block an answer with nothing convertible in it gets. */
+export const NO_CONTENT_TEXT = "(no content)";
 
 const count = (n: number | null | undefined): number => (typeof n === "number" && Number.isFinite(n) ? n : 0);
 
@@ -46,9 +54,12 @@ export function toUsage(usage: ChatUsage | null | undefined, inputHint = 0): Usa
   const details = usage.prompt_tokens_details;
   const read = count(details?.cached_tokens ?? usage.prompt_cache_hit_tokens);
   const written = count(details?.cache_write_tokens);
+  // Some compatible servers name them the Responses / Anthropic way.
+  const prompt = usage.prompt_tokens ?? usage.input_tokens;
+  const completion = usage.completion_tokens ?? usage.output_tokens;
   return {
-    input_tokens: Math.max(0, count(usage.prompt_tokens) - read - written),
-    output_tokens: count(usage.completion_tokens),
+    input_tokens: Math.max(0, count(prompt) - read - written),
+    output_tokens: count(completion),
     cache_creation_input_tokens: written,
     cache_read_input_tokens: read,
   };
@@ -77,18 +88,10 @@ export function stopReasonFor(f: StopFacts): { stop_reason: StopReason; stop_seq
   return { stop_reason: "end_turn", stop_sequence: null };
 }
 
-/** Tool arguments as an object: blank -> {}, cut-short JSON completed, anything else -> {}. */
-export function parseToolInput(args: unknown): { input: Record<string, unknown>; exact: boolean } {
-  if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-    return { input: args as Record<string, unknown>, exact: true };
-  }
-  const text = typeof args === "string" ? args : "";
-  const suffix = objectSuffix(text);
-  if (suffix === undefined) return { input: {}, exact: false };
-  return {
-    input: JSON.parse(text + suffix) as Record<string, unknown>,
-    exact: suffix === "" || suffix === "{}",
-  };
+/** Tool arguments as an object: blank -> {}, repaired when repairable, else the raw text kept. */
+export function parseToolInput(args: unknown): { input: Record<string, unknown>; outcome: string } {
+  const { json, outcome } = repairArguments(args);
+  return { input: JSON.parse(json) as Record<string, unknown>, outcome };
 }
 
 /** Text of a message or delta `content` (a string, or parts with text). */
@@ -116,15 +119,19 @@ export function fromChatResponse(res: ChatResponse, opts: FromChatOptions): Mess
       ? { thinking: reasoning, text: contentText(message.content) }
       : splitThinkTags(contentText(message.content), opts.thinkTags);
   if (thinking !== "") content.push({ type: "thinking", thinking, signature: "" });
-  if (text !== "") content.push({ type: "text", text });
+  if (text.trim() !== "") content.push({ type: "text", text });
   const refusal = typeof message.refusal === "string" ? message.refusal : "";
-  if (refusal !== "") content.push({ type: "text", text: refusal });
+  if (refusal.trim() !== "") content.push({ type: "text", text: refusal });
   for (const call of message.tool_calls ?? []) {
     const name = call.function?.name;
     if (typeof name !== "string" || name === "") continue;
     const id = typeof call.id === "string" && call.id !== "" ? call.id : newId("toolu_");
-    content.push({ type: "tool_use", id, name, input: parseToolInput(call.function?.arguments).input });
+    const { input, outcome } = parseToolInput(call.function?.arguments);
+    if (outcome === "raw") opts.onDrop?.("tool_arguments");
+    content.push({ type: "tool_use", id, name, input });
   }
+  if (!content.some((b) => b.type === "text" || b.type === "tool_use"))
+    content.push({ type: "text", text: NO_CONTENT_TEXT });
   const stop = stopReasonFor({
     finishReason:
       refusal !== "" && choice?.finish_reason === "stop" ? "content_filter" : choice?.finish_reason,

@@ -1,17 +1,32 @@
 // Chat Completions stream chunks -> Anthropic Messages stream events: one state machine,
-// `push(chunk) -> events`, `finish() -> events`, `error(status, body) -> events`.
+// `begin() -> events`, `push(chunk) -> events`, `finish() -> events`, `fail(error) -> events`.
 // Promises: message_start once (then ping), blocks numbered from 0 in the order they open, one
 // block open at a time (text, thinking and tool calls may arrive interleaved: a channel that
 // cannot open yet is buffered), every tool_use's streamed input is a JSON object by its
-// content_block_stop, then message_delta and message_stop; nothing after an error or the end.
+// content_block_stop (tool-args.ts repairs or keeps raw what is not), no text block holds only
+// whitespace, an answer with nothing to show gets one placeholder text block (Anthropic refuses
+// an empty assistant turn when the conversation is replayed), then message_delta and
+// message_stop; nothing after an error or the end. Usage the backend did not report is counted
+// with the tokenizer the caller passes, never left at 0.
 // A leading `<think>` section of the content streams as a thinking block (think-tags.ts) as it
 // arrives; once a reasoning field or a tool call has been seen, content is no longer read for tags.
-import type { MessagesStreamEvent, ResponseBlock, Usage } from "./anthropic-types.ts";
+import type { AnthropicErrorBody, MessagesStreamEvent, ResponseBlock, Usage } from "./anthropic-types.ts";
 import { mapChatError } from "./errors.ts";
-import { isObjectJson, objectSuffix } from "./json-complete.ts";
-import type { ChatChunk, ChatToolCallIn, ChatUsage } from "./openai-types.ts";
-import { contentText, type IdMaker, randomId, reasoningText, stopReasonFor, toUsage } from "./response.ts";
+import type { ChatChunk, ChatUsage } from "./openai-types.ts";
+import {
+  contentText,
+  type IdMaker,
+  NO_CONTENT_TEXT,
+  randomId,
+  reasoningText,
+  stopReasonFor,
+  toUsage,
+} from "./response.ts";
+import { StreamTools, type ToolCall } from "./stream-tools.ts";
 import { type Segment, type ThinkTagMode, ThinkTagSplitter } from "./think-tags.ts";
+
+/** Most output characters kept to count tokens when the backend reports no usage. */
+const COUNT_CHARS = 4 * 1024 * 1024;
 
 export interface StreamOptions {
   /** Model name shown to the client (the one it asked for). */
@@ -24,16 +39,9 @@ export interface StreamOptions {
   stopSequences?: readonly string[];
   /** How a `<think>` section in the content is read (see think-tags.ts). Default "auto". */
   thinkTags?: ThinkTagMode;
+  /** Counts output tokens when the stream ends without usage; absent: they stay 0. */
+  countTokens?: (text: string) => number;
   newId?: IdMaker;
-}
-
-interface ToolCall {
-  id?: string;
-  name: string;
-  args: string;
-  /** How much of `args` has been sent as input_json_delta. */
-  sent: number;
-  closed: boolean;
 }
 
 type Open = { channel: string; index: number };
@@ -41,19 +49,25 @@ type Open = { channel: string; index: number };
 export class ChatToMessagesStream {
   /** Problems the client cannot be told about mid-stream (for logs and metrics). */
   readonly warnings: string[] = [];
+  /** Translation drops found in the answer itself (tool arguments kept raw), by short name. */
+  readonly dropped = new Set<string>();
+  /** True once the usage sent is sluice's own count, the backend having reported none. */
+  estimated = false;
   private started = false;
   private done = false;
   private nextIndex = 0;
+  private sawContent = false;
   private open: Open | undefined;
   /** Channels with data waiting for a block: "text", "thinking" or "tool:<key>". */
   private queue: string[] = [];
   private buffers = new Map<string, string>();
-  private tools = new Map<string, ToolCall>();
-  private keyByIndex = new Map<number, string>();
+  private readonly tools = new StreamTools();
   private sawToolCalls = false;
   private finishReason: string | undefined;
   private matched: string | number | undefined;
   private lastUsage: ChatUsage | undefined;
+  private produced: string[] = [];
+  private producedChars = 0;
   private readonly newId: IdMaker;
   private readonly tags: ThinkTagSplitter;
 
@@ -65,6 +79,13 @@ export class ChatToMessagesStream {
   /** Usage in Anthropic's terms, as far as known. */
   get usage(): Usage {
     return toUsage(this.lastUsage, this.opts.inputTokensHint);
+  }
+
+  /** message_start and a ping, at once (before the backend's first chunk); [] once sent. */
+  begin(): MessagesStreamEvent[] {
+    const out: MessagesStreamEvent[] = [];
+    if (!this.done) this.start(out);
+    return out;
   }
 
   push(chunk: ChatChunk): MessagesStreamEvent[] {
@@ -89,7 +110,10 @@ export class ChatToMessagesStream {
       if (calls.length > 0) this.feedSegments(this.tags.end());
       this.feedText("text", typeof delta.refusal === "string" ? delta.refusal : "");
       calls.forEach((call, position) => {
-        this.feedTool(call, position);
+        const { key, closed, late } = this.tools.feed(call, position);
+        if (late) this.warnings.push(late);
+        if (!closed) this.enqueue(`tool:${key}`);
+        this.count(typeof call.function?.arguments === "string" ? call.function.arguments : "");
       });
       this.pump(out, false);
     }
@@ -109,13 +133,22 @@ export class ChatToMessagesStream {
     this.start(out);
     this.feedSegments(this.tags.end());
     this.pump(out, true);
+    if (!this.sawContent) {
+      this.warnings.push("the backend answered nothing to show; a placeholder text block stands in");
+      const index = this.nextIndex++;
+      out.push(
+        { type: "content_block_start", index, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index, delta: { type: "text_delta", text: NO_CONTENT_TEXT } },
+        { type: "content_block_stop", index },
+      );
+    }
     const stop = stopReasonFor({
       finishReason: this.finishReason,
       matched: this.matched,
       stopSequences: this.opts.stopSequences,
       sawToolCalls: this.sawToolCalls,
     });
-    out.push({ type: "message_delta", delta: stop, usage: this.usage });
+    out.push({ type: "message_delta", delta: stop, usage: this.finalUsage() });
     out.push({ type: "message_stop" });
     this.done = true;
     return out;
@@ -123,9 +156,32 @@ export class ChatToMessagesStream {
 
   /** The upstream failed (an HTTP error before the stream, or an error inside it). */
   error(status: number, body: unknown): MessagesStreamEvent[] {
+    return this.fail(mapChatError(status, body).body);
+  }
+
+  /** Ends the stream with this error event (nothing follows it). */
+  fail(error: AnthropicErrorBody): MessagesStreamEvent[] {
     if (this.done) return [];
     this.done = true;
-    return [mapChatError(status, body).body];
+    return [error];
+  }
+
+  /** Output tokens of what was produced so far, by the caller's tokenizer. */
+  countOutput(): number {
+    const count = this.opts.countTokens;
+    if (count === undefined) return 0;
+    const kept = this.produced.join("");
+    return count(kept) + Math.ceil(Math.max(0, this.producedChars - kept.length) / 4);
+  }
+
+  /** The backend's usage, or sluice's own count of the output when it sent none. */
+  private finalUsage(): Usage {
+    const usage = this.usage;
+    if (this.lastUsage === undefined && this.opts.countTokens !== undefined) {
+      usage.output_tokens = this.countOutput();
+      this.estimated = true;
+    }
+    return usage;
   }
 
   private start(out: MessagesStreamEvent[]): void {
@@ -144,12 +200,19 @@ export class ChatToMessagesStream {
     out.push({ type: "message_start", message }, { type: "ping" });
   }
 
+  private count(text: string): void {
+    if (text === "" || this.opts.countTokens === undefined) return;
+    this.producedChars += text.length;
+    if (this.producedChars <= COUNT_CHARS) this.produced.push(text);
+  }
+
   private enqueue(channel: string): void {
     if (this.open?.channel !== channel && !this.queue.includes(channel)) this.queue.push(channel);
   }
 
   private feedText(channel: "text" | "thinking", text: string): void {
     if (text === "") return;
+    this.count(text);
     this.buffers.set(channel, (this.buffers.get(channel) ?? "") + text);
     this.enqueue(channel);
   }
@@ -158,50 +221,28 @@ export class ChatToMessagesStream {
     for (const s of segments) this.feedText(s.kind, s.text);
   }
 
-  private feedTool(call: ChatToolCallIn, position: number): void {
-    const index = typeof call.index === "number" ? call.index : position;
-    const id = typeof call.id === "string" && call.id !== "" ? call.id : undefined;
-    let key = this.keyByIndex.get(index);
-    let tool = key === undefined ? undefined : this.tools.get(key);
-    // Some servers number every call 0 and tell them apart by id only.
-    if (tool === undefined || (id !== undefined && tool.id !== undefined && tool.id !== id)) {
-      key = `${index}.${this.tools.size}`;
-      tool = { id, name: "", args: "", sent: 0, closed: false };
-      this.tools.set(key, tool);
-      this.keyByIndex.set(index, key);
-    }
-    tool.id ??= id;
-    const name = call.function?.name;
-    if (typeof name === "string" && tool.name === "") tool.name = name;
-    const raw: unknown = call.function?.arguments;
-    const args =
-      typeof raw === "string" ? raw : typeof raw === "object" && raw !== null ? JSON.stringify(raw) : "";
-    if (tool.closed) {
-      if (args.trim() !== "")
-        this.warnings.push(`tool call ${tool.id ?? key}: arguments after its end were ignored`);
-      return;
-    }
-    tool.args += args;
-    this.enqueue(`tool:${key}`);
-  }
-
   /** Sends what is buffered; switches blocks when the open one may end; with `all`, ends every block. */
   private pump(out: MessagesStreamEvent[], all: boolean): void {
+    const waiting: string[] = [];
     for (;;) {
       if (this.open !== undefined) {
         this.flush(this.open, out);
-        if (this.queue.length === 0 && !all) return;
-        if (!all && !this.mayClose(this.open.channel)) return;
+        if (this.queue.length === 0 && !all) break;
+        if (!all && !this.mayClose(this.open.channel)) break;
         this.close(this.open, out);
         this.open = undefined;
       }
       const next = this.queue.shift();
-      if (next === undefined) return;
-      if (!this.openBlock(next, out, all) && !all) {
+      if (next === undefined) break;
+      const opened = this.openBlock(next, out, all);
+      if (opened === "wait") {
         this.queue.unshift(next);
-        return;
+        break;
       }
+      // Whitespace-only text lets the others go first and waits for words (or the end).
+      if (opened === "later") waiting.push(next);
     }
+    this.queue.push(...waiting);
   }
 
   private toolOf(channel: string): ToolCall | undefined {
@@ -211,42 +252,52 @@ export class ChatToMessagesStream {
   /** Text and thinking may always end; a tool call only once its arguments form a JSON object. */
   private mayClose(channel: string): boolean {
     const tool = this.toolOf(channel);
-    return tool === undefined || isObjectJson(tool.args);
+    return tool === undefined || tool.args.whole;
   }
 
-  /** Starts the channel's block; a tool call still without a name waits (or, when `final`, is dropped). */
-  private openBlock(channel: string, out: MessagesStreamEvent[], final: boolean): boolean {
+  /**
+   * Starts the channel's block. A tool call still without a name waits ("wait"; when `final` it
+   * is dropped); text that is only whitespace so far is put back ("later"; when `final` dropped).
+   */
+  private openBlock(
+    channel: string,
+    out: MessagesStreamEvent[],
+    final: boolean,
+  ): "opened" | "wait" | "later" | "gone" {
     let block: ResponseBlock;
     const tool = this.toolOf(channel);
     if (tool === undefined) {
+      if (channel === "text" && (this.buffers.get("text") ?? "").trim() === "") {
+        if (!final) return "later";
+        this.buffers.set("text", "");
+        return "gone";
+      }
       block =
         channel === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
     } else {
       if (tool.name === "") {
-        if (final) {
-          this.warnings.push(`tool call ${tool.id ?? channel}: no function name, dropped`);
-          tool.closed = true;
-        }
-        return false;
+        if (!final) return "wait";
+        this.warnings.push(`tool call ${tool.id ?? channel}: no function name, dropped`);
+        tool.closed = true;
+        return "gone";
       }
       tool.id ??= this.newId("toolu_");
       this.sawToolCalls = true;
       block = { type: "tool_use", id: tool.id, name: tool.name, input: {} };
     }
+    if (channel !== "thinking") this.sawContent = true;
     this.open = { channel, index: this.nextIndex++ };
     out.push({ type: "content_block_start", index: this.open.index, content_block: block });
-    return true;
+    return "opened";
   }
 
   private flush(open: Open, out: MessagesStreamEvent[]): void {
     const { index, channel } = open;
     const tool = this.toolOf(channel);
     if (tool !== undefined) {
-      if (tool.sent < tool.args.length) {
-        const partial_json = tool.args.slice(tool.sent);
-        tool.sent = tool.args.length;
+      const partial_json = this.tools.take(tool);
+      if (partial_json !== "")
         out.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } });
-      }
       return;
     }
     const text = this.buffers.get(channel) ?? "";
@@ -262,23 +313,27 @@ export class ChatToMessagesStream {
   private close(open: Open, out: MessagesStreamEvent[]): void {
     const tool = this.toolOf(open.channel);
     if (tool !== undefined) {
-      tool.closed = true;
-      const fix = this.repair(tool);
-      if (fix !== "") {
+      const { tail, outcome } = this.tools.close(tool);
+      if (outcome === "raw") {
+        this.dropped.add("tool_arguments");
+        this.warnings.push(`tool call ${tool.id}: arguments are not JSON; kept as _raw_arguments`);
+      } else if (outcome === "repaired") this.warnings.push(`tool call ${tool.id}: arguments repaired`);
+      const last = out[out.length - 1];
+      // The closing brace is held to the end; it joins the delta just sent, when there is one.
+      if (
+        last?.type === "content_block_delta" &&
+        last.index === open.index &&
+        last.delta.type === "input_json_delta"
+      )
+        last.delta.partial_json += tail;
+      else if (tail !== "") {
         out.push({
           type: "content_block_delta",
           index: open.index,
-          delta: { type: "input_json_delta", partial_json: fix },
+          delta: { type: "input_json_delta", partial_json: tail },
         });
       }
     }
     out.push({ type: "content_block_stop", index: open.index });
-  }
-
-  /** What to append so the streamed arguments form a JSON object ("" when they already do). */
-  private repair(tool: ToolCall): string {
-    const suffix = objectSuffix(tool.args);
-    if (suffix === undefined) this.warnings.push(`tool call ${tool.id}: arguments are not a JSON object`);
-    return suffix ?? "";
   }
 }

@@ -50,6 +50,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const tokensOf = (list: Sent[]) => ({
   input: sum(list.map((s) => s.usage?.inputTokens ?? 0)),
   output: sum(list.map((s) => s.usage?.outputTokens ?? 0)),
+  outputEstimated: 0,
   cacheWrite: sum(list.map((s) => s.usage?.cacheWriteTokens ?? 0)),
   cacheWrite1h: sum(list.map((s) => s.usage?.cacheWrite1hTokens ?? 0)),
   cacheRead: sum(list.map((s) => s.usage?.cacheReadTokens ?? 0)),

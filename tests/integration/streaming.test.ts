@@ -58,19 +58,44 @@ describe("streaming", () => {
     expect(text).toBe("data: first\n\ndata: after-silence\n\n");
   });
 
-  test("an upstream reset mid-stream ends the client stream abnormally and is logged incomplete", async () => {
+  test("an upstream reset mid-stream ends the client's event stream with an error event, logged incomplete", async () => {
     const s = controlledStream();
     const proxy = await setup(() => new Response(s.stream, { headers: sseHeaders }));
     s.send("data: one\n\n");
     const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
     setTimeout(() => s.fail(), 50);
     const { text, clean } = await readAll(res.body!);
-    expect(text).toBe("data: one\n\n");
-    expect(clean).toBe(false);
+    const [first, error] = text.split("\n\n");
+    expect(first).toBe("data: one");
+    expect(error).toStartWith("event: error\ndata: ");
+    expect(JSON.parse(error!.split("data: ")[1]!)).toEqual({
+      type: "error",
+      error: { type: "api_error", message: "sluice: upstream anthropic dropped the connection mid-stream" },
+    });
+    expect(clean).toBe(true);
     const [ex] = await proxy.waitForExchanges(1);
     expect(ex?.outcome).toBe("incomplete");
     expect(ex?.retries).toBe(0);
     expect(upstream!.seen.length).toBe(1);
+  });
+
+  test("a reset in the middle of an event, or of a body that is no event stream, still cuts the client", async () => {
+    for (const [headers, sent] of [
+      [sseHeaders, 'data: {"half'],
+      [{ "content-type": "application/octet-stream" }, "bytes"],
+    ] as const) {
+      const s = controlledStream();
+      const proxy = await setup(() => new Response(s.stream, { headers }));
+      s.send(sent);
+      const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: MSG });
+      setTimeout(() => s.fail(), 50);
+      const { text, clean } = await readAll(res.body!);
+      expect(text).toBe(sent);
+      expect(clean).toBe(false);
+      await sluice?.stop();
+      await upstream?.stop();
+    }
+    sluice = upstream = undefined;
   });
 
   test("a client that leaves mid-stream aborts the upstream request", async () => {

@@ -89,12 +89,28 @@ test("a known sequence of requests gives exactly these numbers in every snapshot
   m.end(d);
   clock.set(T0 + 4000);
 
-  const zero = { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 };
+  const zero = {
+    input: 0,
+    output: 0,
+    outputEstimated: 0,
+    cacheWrite: 0,
+    cacheWrite1h: 0,
+    cacheRead: 0,
+    reasoning: 0,
+  };
   // Requests A and D share model, upstream and client; so do C's and B's own rows.
   const rowAD = {
     requests: 2,
     errors: 0,
-    tokens: { input: 17, output: 188, cacheWrite: 2048, cacheWrite1h: 0, cacheRead: 8192, reasoning: 0 },
+    tokens: {
+      input: 17,
+      output: 188,
+      outputEstimated: 0,
+      cacheWrite: 2048,
+      cacheWrite1h: 0,
+      cacheRead: 8192,
+      reasoning: 0,
+    },
     costUsd: costA + costD,
     unpricedRequests: 0,
     cacheHitRatio: 8192 / 10257,
@@ -133,7 +149,15 @@ test("a known sequence of requests gives exactly these numbers in every snapshot
       retries: 4,
       bytesIn: 1600,
       bytesOut: 5900,
-      tokens: { input: 58, output: 200, cacheWrite: 2048, cacheWrite1h: 0, cacheRead: 8192, reasoning: 0 },
+      tokens: {
+        input: 58,
+        output: 200,
+        outputEstimated: 0,
+        cacheWrite: 2048,
+        cacheWrite1h: 0,
+        cacheRead: 8192,
+        reasoning: 0,
+      },
       costUsd: costA + costD,
       unpricedRequests: 1,
       scrubHits: 2,
@@ -189,7 +213,15 @@ test("a known sequence of requests gives exactly these numbers in every snapshot
         key: "s1",
         requests: 2,
         errors: 0,
-        tokens: { input: 53, output: 199, cacheWrite: 2048, cacheWrite1h: 0, cacheRead: 8192, reasoning: 0 },
+        tokens: {
+          input: 53,
+          output: 199,
+          outputEstimated: 0,
+          cacheWrite: 2048,
+          cacheWrite1h: 0,
+          cacheRead: 8192,
+          reasoning: 0,
+        },
         costUsd: costA,
         unpricedRequests: 1,
         cacheHitRatio: 8192 / 10293,
