@@ -102,6 +102,7 @@ test("totals equal what the clients sent and received", () => {
   expect(tokens).toEqual({
     input: 60,
     output: 91,
+    outputEstimated: 0,
     cacheWrite: 5,
     cacheWrite1h: 0,
     cacheRead: 5,

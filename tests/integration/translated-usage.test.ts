@@ -133,9 +133,8 @@ describe("stream usage", () => {
     const expected = tokenizer()(ANSWER);
     expect(expected).toBeGreaterThan(5);
     expect(message.usage.output_tokens).toBe(expected);
-    const id =
-      (await until(() => sluice.exchanges.some((e) => e.requestModel === "silent-1")),
-      sluice.exchanges.find((e) => e.requestModel === "silent-1")!);
+    await until(() => sluice.exchanges.some((e) => e.requestModel === "silent-1"));
+    const id = sluice.exchanges.find((e) => e.requestModel === "silent-1")!;
     expect(id.usage).toMatchObject({ outputTokens: expected, estimated: true });
     await until(() => logLines.some((l) => l.id === id.id), 3000, "the request log line");
     expect(logLines.find((l) => l.id === id.id)).toMatchObject({
