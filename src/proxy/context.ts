@@ -16,6 +16,7 @@ import type { Reachability } from "./reachability.ts";
 import type { RouteDecision } from "./route.ts";
 import type { ScrubStep } from "./scrub-step.ts";
 import type { SendDeps } from "./send.ts";
+import { serverTiming } from "./server-timing.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -105,12 +106,15 @@ export function createContext(
       ex.error = err.message;
       ex.errorKind = err.kind;
       ex.ttfbMs ??= performance.now() - ex.t0;
+      // Before finish(): the request log carries the same timings as the header.
+      const timing = serverTiming(ex);
       ctx.finish();
       // A client cut off mid-upload must not keep the connection: close it after the answer.
       const close = err.kind === "request_timeout" || err.kind === "payload_too_large";
       const clientId = clientRequestId(req.headers);
       return renderError(route.api, err, {
         "x-sluice-request-id": ex.id,
+        "server-timing": timing,
         ...(clientId !== undefined ? { "x-request-id": clientId } : {}),
         ...(close ? { connection: "close" } : {}),
       });

@@ -47,6 +47,12 @@ export interface Exchange {
   durationMs: number;
   /** Time to the first response byte sent to the client (headers for bodiless answers). */
   ttfbMs?: number;
+  /** sluice's own time before the first upstream request (to its own answer when none was sent). */
+  sluiceMs?: number;
+  /** The answering upstream's time to first byte: its request sent to its response headers. */
+  upstreamTtfbMs?: number;
+  /** After a retry or fallback: from the first upstream request to the one that was answered. */
+  retryMs?: number;
   retries: number;
   /** Short reason when sluice or upstream failed; never request content. */
   error?: string;

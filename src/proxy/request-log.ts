@@ -2,6 +2,7 @@
 // Never a key, a header value or any request or response content.
 import type { Logger } from "../log.ts";
 import type { Exchange } from "./exchange.ts";
+import { timingMs } from "./server-timing.ts";
 
 const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
 
@@ -19,6 +20,10 @@ export function logExchange(log: Logger, ex: Exchange, slowMs: number): void {
     bytes_out: ex.bytesOut,
     duration_ms: round(ex.durationMs),
     ttfb_ms: round(ex.ttfbMs),
+    // The Server-Timing header's numbers, at its resolution.
+    sluice_ms: ex.sluiceMs === undefined ? undefined : timingMs(ex.sluiceMs),
+    upstream_ttfb_ms: ex.upstreamTtfbMs === undefined ? undefined : timingMs(ex.upstreamTtfbMs),
+    retry_ms: ex.retryMs === undefined ? undefined : timingMs(ex.retryMs),
     retries: ex.retries,
     session: ex.sessionId,
     routed_to: ex.routedTo,

@@ -12,6 +12,7 @@ import { relay, type StreamShape } from "./relay.ts";
 import { createResponseReader } from "./response-reader.ts";
 import { restorePlan } from "./restore-step.ts";
 import { failureMessage, passthroughFailure } from "./stream-failure.ts";
+import { serverTiming } from "./server-timing.ts";
 import { usageConsumer } from "./usage-consumer.ts";
 
 export interface UpstreamAnswer {
@@ -95,6 +96,8 @@ export function respond(
   if (answer.status >= 500) ex.outcome = "error";
   const headers = clientResponseHeaders(answer.headers, ex.id);
   echoRequestId(headers, clientRequestId(ctx.req.headers));
+  // Appended: an upstream's own Server-Timing entries stay beside sluice's.
+  headers.append("server-timing", serverTiming(ex));
   if (answer.body === null || ctx.req.method === "HEAD") {
     answer.release();
     ex.ttfbMs = performance.now() - ex.t0;

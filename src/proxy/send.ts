@@ -26,6 +26,9 @@ export interface Sent {
   abort: (cause: AbortCause) => void;
   /** Stops watching the client's signal; call when the response body has ended. */
   release: () => void;
+  /** performance.now() when this attempt's request went out, and when its headers came back. */
+  sentAt: number;
+  headersAt: number;
 }
 
 export type SendResult =
@@ -72,11 +75,12 @@ async function attempt(deps: SendDeps, r: UpstreamRequest, target: Target, clien
   });
   const timer = setTimeout(() => abort("read_timeout"), deps.readTimeoutMs);
   const release = () => client.removeEventListener("abort", onClientAbort);
+  const sentAt = performance.now();
   try {
     const response = await sendUpstream(deps.fetch, r, local.signal);
     headersIn = true;
     // The client listener stays while the body streams: a client that leaves aborts upstream.
-    return { response, abort, release };
+    return { response, abort, release, sentAt, headersAt: performance.now() };
   } catch (err) {
     release();
     if (client.aborted) cause = "client_closed";

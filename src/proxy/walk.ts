@@ -15,6 +15,7 @@ import type { PreparedLeg } from "./leg.ts";
 import { passLeg } from "./passthrough.ts";
 import { respondJson } from "./respond.ts";
 import { type Sent, sendWithRetries } from "./send.ts";
+import { noteAnswered, noteFirstSend } from "./server-timing.ts";
 
 interface Held {
   target: Target;
@@ -77,6 +78,7 @@ export async function walk(
       announceRequest(ctx, leg.body);
       if (attempts++ > 0) ex.retries++;
       tried = { target, index };
+      noteFirstSend(ex);
       const result = await sendWithRetries(
         sendDeps(deps),
         leg.request(key),
@@ -93,6 +95,7 @@ export async function walk(
       const move = moveAfterAnswer(response.status, key !== undefined);
       if (move === "deliver") {
         drop(held);
+        noteAnswered(ex, result.sent);
         return marked(ctx, leg.answer(result.sent));
       }
       drop(held);
@@ -132,6 +135,7 @@ function lastResort(
       seconds !== undefined && held.sent.response.status === 429
         ? withRetryAfter(held.sent, seconds)
         : held.sent;
+    noteAnswered(ctx.ex, sent);
     return held.leg.answer(sent);
   }
   if (seconds !== undefined) {

@@ -103,6 +103,34 @@ describe("compiled binary over TLS", () => {
     expect(typeof entry.duration_ms).toBe("number");
   });
 
+  test("a streamed answer's Server-Timing shows the upstream's wait, and its log line the same numbers", async () => {
+    const r = await sluice.fetch("/v1/messages", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "anthropic-version": "2023-06-01",
+        "x-api-key": "k",
+        "x-mock-latency-ms": "30",
+      },
+      body: JSON.stringify({
+        model: "claude-sonnet-4-5",
+        max_tokens: 16,
+        stream: true,
+        messages: [{ role: "user", content: "timing" }],
+      }),
+    });
+    const timing = r.headers.get("server-timing") ?? "";
+    const dur = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1]);
+    expect(dur("sluice")).toBeGreaterThanOrEqual(0);
+    expect(dur("upstream")).toBeGreaterThanOrEqual(29);
+    const id = r.headers.get("x-sluice-request-id");
+    await r.text();
+    const line = await sluice.proc.waitForOutput(new RegExp(`\\{[^\\n]*"id":"${id}"[^\\n]*\\}`));
+    const entry = JSON.parse(line);
+    expect(entry.sluice_ms).toBe(dur("sluice"));
+    expect(entry.upstream_ttfb_ms).toBe(dur("upstream"));
+  });
+
   test.skipIf(!hasCurl)("curl works with --cacert", async () => {
     const p = Bun.spawnSync([
       "curl",

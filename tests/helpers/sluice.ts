@@ -4,6 +4,7 @@
 import type { Config } from "../../src/config/types.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
 import type { Exchange } from "../../src/proxy/exchange.ts";
+import type { ExchangeObserver } from "../../src/proxy/observe.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import type { Telemetry } from "../../src/telemetry/langfuse.ts";
 import type { Otel } from "../../src/telemetry/otel.ts";
@@ -28,6 +29,8 @@ export interface StartOptions {
   telemetry?: (config: Config) => Telemetry;
   /** Builds the OpenTelemetry exporter instead of the app (tests that need small limits). */
   otel?: (config: Config) => Otel;
+  /** More exchange observers (a test that waits for a request to arrive). */
+  observers?: ExchangeObserver[];
 }
 
 export async function startSluice(
@@ -40,6 +43,7 @@ export async function startSluice(
     log: options.log ?? silentLogger,
     ...(options.telemetry ? { telemetry: options.telemetry(config) } : {}),
     ...(options.otel ? { otel: options.otel(config) } : {}),
+    ...(options.observers ? { observers: options.observers } : {}),
     onEnd: (ex) => exchanges.push({ ...ex }),
   });
   let adminUrl = server.adminUrl;
