@@ -11,8 +11,8 @@ import { fanOut, guarded, type ResponseConsumer } from "./observe.ts";
 import { relay, type StreamShape } from "./relay.ts";
 import { createResponseReader } from "./response-reader.ts";
 import { restorePlan } from "./restore-step.ts";
-import { failureMessage, passthroughFailure } from "./stream-failure.ts";
 import { serverTiming } from "./server-timing.ts";
+import { failureMessage, passthroughFailure } from "./stream-failure.ts";
 import { usageConsumer } from "./usage-consumer.ts";
 
 export interface UpstreamAnswer {
