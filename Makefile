@@ -105,10 +105,11 @@ test-claude-code: $(DEPS) dist/sluice
 	SLUICE_REQUIRE_CLAUDE_CODE=1 $(BUN) test --timeout 120000 tests/claude-code
 
 # Mutation testing with StrykerJS over `bun test` on the pure modules (stryker.config.mjs has
-# the table). Not part of CI: slow on 2 cores. `make mutate MODULE=translate` runs one module;
+# the table). Not part of CI: slow on 2 cores. `make mutate MODULE=translate-stream` runs one;
 # each keeps an incremental file in reports/mutation/, so a rerun tests only changed mutants.
 # Scores and what the survivors taught: docs/TESTING.md.
-MUTATE_MODULES := retry headers pricing usage routing cli translate scrub
+MUTATE_MODULES := retry headers pricing usage cli routing translate-request translate-response \
+  translate-stream translate-estimate scrub-detectors scrub-core scrub-restore
 .PHONY: mutate
 mutate: $(DEPS)
 	@for m in $(or $(MODULE),$(MUTATE_MODULES)); do \
