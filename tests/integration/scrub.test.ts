@@ -127,7 +127,9 @@ describe("scrubbing", () => {
 
   test("off: bodies pass byte for byte", async () => {
     const { mock, sluice } = await setup({ SLUICE_SCRUB: "off" });
-    await (await fetch(`${sluice.url}/v1/messages`, { method: "POST", body: ask(`token ${SECRET}`) })).text();
-    expect(mock.requests.at(-1)!.body).toContain(SECRET);
+    // Spaced the way no serializer would, so a body parsed and written again would differ.
+    const body = ask(`token ${SECRET}`).replaceAll(',"', ' ,  "');
+    await (await fetch(`${sluice.url}/v1/messages`, { method: "POST", body })).text();
+    expect(mock.requests.at(-1)!.body).toBe(body);
   });
 });
