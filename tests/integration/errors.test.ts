@@ -61,7 +61,7 @@ describe("sluice's own errors", () => {
     expect(upstream!.seen.length).toBe(0);
   });
 
-  test("connection refused answers 502 quickly, after the configured retries", async () => {
+  test("connection refused answers 502 in the client's format, after the configured retries", async () => {
     const port = await deadPort();
     sluice = await startSluice({
       SLUICE_ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
