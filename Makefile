@@ -106,7 +106,8 @@ test-claude-code: $(DEPS) dist/sluice
 
 # Mutation testing with StrykerJS over `bun test` on the pure modules (stryker.config.mjs has
 # the table). Not part of CI: slow on 2 cores. `make mutate MODULE=translate-stream` runs one;
-# each keeps an incremental file in reports/mutation/, so a rerun tests only changed mutants.
+# each keeps an incremental file in reports/mutation/, so a rerun tests only mutants whose source
+# changed; the command runner cannot see test changes, so after new tests use FORCE=1.
 # Scores and what the survivors taught: docs/TESTING.md.
 MUTATE_MODULES := retry headers pricing usage cli routing translate-request translate-response \
   translate-stream translate-estimate scrub-detectors scrub-core scrub-restore
@@ -114,5 +115,5 @@ MUTATE_MODULES := retry headers pricing usage cli routing translate-request tran
 mutate: $(DEPS)
 	@for m in $(or $(MODULE),$(MUTATE_MODULES)); do \
 	  echo "== mutate $$m"; \
-	  MUTATE_MODULE=$$m node_modules/.bin/stryker run stryker.config.mjs || exit 1; \
+	  MUTATE_MODULE=$$m node_modules/.bin/stryker run $(if $(FORCE),--force) stryker.config.mjs || exit 1; \
 	done

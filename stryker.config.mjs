@@ -40,7 +40,10 @@ export const modules = {
   },
   pricing: { mutate: ["src/metrics/pricing.ts"], tests: ["tests/unit/metrics"] },
   usage: { mutate: ["src/metrics/usage.ts", "src/metrics/usage-read.ts"], tests: ["tests/unit/metrics"] },
-  headers: { mutate: ["src/proxy/headers.ts"], tests: ["tests/unit/proxy/headers.test.ts"] },
+  headers: {
+    mutate: ["src/proxy/headers.ts"],
+    tests: ["tests/unit/proxy/headers.test.ts", "tests/unit/proxy/header-rules.test.ts"],
+  },
   retry: { mutate: ["src/proxy/retry.ts"], tests: ["tests/unit/proxy/retry.test.ts"] },
   cli: { mutate: ["src/cli/args.ts"], tests: ["tests/unit/cli"] },
 };
