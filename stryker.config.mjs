@@ -18,7 +18,7 @@ export const modules = {
   routing: { mutate: ["src/routing/**/*.ts"], tests: ["tests/unit/routing", "tests/integration/translation.test.ts"] },
   "translate-request": {
     mutate: ["src/translate/request.ts", "src/translate/request-messages.ts", "src/translate/anthropic-types.ts"],
-    tests: [`${T}request-golden.test.ts`, `${T}reasoning-mapping.test.ts`, `${T}validate-request.test.ts`, `${T}validate-no-echo.test.ts`, `${T}presets.test.ts`],
+    tests: [`${T}request-golden.test.ts`, `${T}request-blocks.test.ts`, `${T}reasoning-mapping.test.ts`, `${T}validate-request.test.ts`, `${T}validate-no-echo.test.ts`, `${T}presets.test.ts`],
   },
   "translate-response": {
     mutate: ["src/translate/response.ts", "src/translate/errors.ts", "src/translate/json-complete.ts"],
