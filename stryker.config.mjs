@@ -44,7 +44,7 @@ export const modules = {
     mutate: ["src/proxy/headers.ts"],
     tests: ["tests/unit/proxy/headers.test.ts", "tests/unit/proxy/header-rules.test.ts"],
   },
-  retry: { mutate: ["src/proxy/retry.ts"], tests: ["tests/unit/proxy/retry.test.ts"] },
+  retry: { mutate: ["src/proxy/retry.ts"], tests: ["tests/unit/proxy/retry.test.ts", "tests/unit/proxy/retry-bounds.test.ts"] },
   cli: { mutate: ["src/cli/args.ts"], tests: ["tests/unit/cli"] },
 };
 
