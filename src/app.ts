@@ -18,6 +18,7 @@ import type { ExchangeObserver } from "./proxy/observe.ts";
 import { createReachability, type Reachability } from "./proxy/reachability.ts";
 import { logExchange } from "./proxy/request-log.ts";
 import { createScrubStep } from "./proxy/scrub-step.ts";
+import { createBreakers } from "./resilience/breakers.ts";
 import { createKeyPools } from "./resilience/pools.ts";
 import { targetViews } from "./resilience/view.ts";
 import { createRouter } from "./routing/providers.ts";
@@ -106,6 +107,11 @@ export function createApp(deps: AppDeps): SluiceApp {
     gate: createKeyGate(deps.config.apiKeys),
     reach,
     keys: createKeyPools({ log: deps.log }),
+    breakers: createBreakers({
+      log: deps.log,
+      policy: () => proxyDeps.config.breaker,
+      onOpen: (target) => metrics.counters.breakerOpens.add(target, 1),
+    }),
     via: `1.1 sluice-${crypto.randomUUID().slice(0, 8)}`,
     random: deps.random ?? Math.random,
     pricing,
@@ -125,6 +131,7 @@ export function createApp(deps: AppDeps): SluiceApp {
       deps.onEnd?.(ex);
     },
   };
+  metrics.showTargets(() => targetViews(proxyDeps));
   const healthDeps = {
     config: deps.config,
     reach,

@@ -132,6 +132,7 @@ export function dashboardMain(fmt: Fmt, charts: ChartKit, tables: Tables, config
     set("f-scrub", `scrub hits: ${fmt.int(t.scrubHits)}${detectors}`);
     set("f-bytes", `bytes: ${fmt.bytes(t.bytesIn)} in, ${fmt.bytes(t.bytesOut)} out`);
     set("f-drops", `translation drops: ${extras(v.translationDrops)}`);
+    set("f-fallbacks", `fallbacks: ${extras(v.fallbacks)}`);
     set("f-extra", Object.keys(v.extra).length ? extras(v.extra) : "");
     set("f-retries", `retries: ${fmt.int(t.retries)}`);
   }

@@ -133,13 +133,14 @@ ${chartCard("c-errors", "Errors and load", [
 ${table("t-status", "Status codes", ["Code", "Requests", "Share", ""])}
 ${table("t-upstreams", "Upstreams", ["Upstream", "Req", "Err", "In tok", "Out tok", "Cost"])}
 ${table("t-clients", "Clients", ["Client", "Req", "Err", "In tok", "Out tok", "Cost"])}
+${table("t-targets", "Targets", ["Target", "|Breaker", "Fails", "Opens", "|Keys"])}
 </section>
 <section class="grid">
 ${table("t-models", "Models", ["Model", "Req", "Err", "Input", "Output", "Cache read", "Cache write", "Hit", "Cost"], "wide")}
 ${table("t-sessions", "Claude Code sessions", ["Session", "Req", "In tok", "Out tok", "Cache hit", "Cost", "Last seen"], "wide")}
 ${table("t-recent", "Recent requests", ["Time", "|Client", "|Model", "Status", "Tokens in → out", "TTFB", "Duration", "Cost"], "wide", "scroll tall")}
 </section>
-<footer><span id="f-retries"></span><span id="f-bytes"></span><span id="f-scrub"></span><span id="f-drops"></span><span id="f-extra"></span>
+<footer><span id="f-retries"></span><span id="f-bytes"></span><span id="f-scrub"></span><span id="f-drops"></span><span id="f-fallbacks"></span><span id="f-extra"></span>
 <span class="spacer"></span><a href="metrics" id="l-json">JSON</a><a href="metrics/prometheus" id="l-prom">Prometheus</a></footer>
 </main>
 <script>${script}</script>

@@ -1,5 +1,5 @@
-// Browser-side tables of the dashboard: status codes, upstreams, clients, models, sessions and
-// recent requests. Everything is written with textContent, so model names, session ids and
+// Browser-side tables of the dashboard: status codes, upstreams, clients, targets (breakers and
+// key pools), models, sessions and recent requests. Everything is written with textContent, so model names, session ids and
 // client names (which clients choose) can never become markup. Runs in the page: its source is
 // inlined by dashboard-page.ts, so it must stay self-contained.
 import type { MetricsView } from "../metrics/hub.ts";
@@ -131,6 +131,41 @@ export function tableKit(fmt: Fmt): Tables {
     );
   }
 
+  /** Each upstream and provider: its circuit breaker, and its key pool when it has one. */
+  function targets(v: MetricsView): void {
+    const breaker = (t: NonNullable<MetricsView["targets"]>[string]): Cell => {
+      if (t.state === "open") return { text: `open, probe in ${t.probeInSeconds ?? 0} s`, cls: "l c5" };
+      if (t.state === "half_open") return { text: "half-open (probing)", cls: "l c4" };
+      return { text: "closed", cls: "l c2" };
+    };
+    const keys = (t: NonNullable<MetricsView["targets"]>[string]): Cell => {
+      if (t.keys === 0) return { text: "client's own", cls: "l" };
+      const notes = [
+        ...(t.resting.length > 0 ? [`${t.resting.length} resting`] : []),
+        ...(t.out.length > 0 ? [`${t.out.length} out`] : []),
+      ];
+      return {
+        text: `${t.keys}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`,
+        cls: t.out.length > 0 ? "l c5" : t.resting.length > 0 ? "l c4" : "l",
+        title: [
+          ...t.resting.map((r) => `${r.key} rests ${r.seconds} s`),
+          ...t.out.map((k) => `${k} out`),
+        ].join("\n"),
+      };
+    };
+    fill(
+      "t-targets",
+      Object.entries(v.targets ?? {}).map(([name, t]) => [
+        key(name),
+        breaker(t),
+        { text: fmt.int(t.failures), cls: t.failures > 0 ? "c4" : "" },
+        fmt.int(t.opens),
+        keys(t),
+      ]),
+      "no targets",
+    );
+  }
+
   function recent(v: MetricsView): void {
     fill(
       "t-recent",
@@ -157,6 +192,7 @@ export function tableKit(fmt: Fmt): Tables {
       statusCodes(v);
       breakdown("t-upstreams", v.byUpstream, "no upstream traffic yet");
       breakdown("t-clients", v.byClient, "no clients yet");
+      targets(v);
       models(v);
       sessions(v);
       recent(v);

@@ -141,6 +141,16 @@ export const SETTINGS = {
     default: 3,
     doc: "retries of connect failures and 529/503 before the first byte",
   },
+  breaker_failures: {
+    schema: int(0, 1000),
+    default: 5,
+    doc: "failed calls in a row that open a target's circuit breaker; 0 turns breaking off",
+  },
+  breaker_cooldown: {
+    schema: seconds(0.01, 86400),
+    default: 30,
+    doc: "seconds an open breaker skips its target before one probe call",
+  },
   scrub: {
     schema: enumOf(SCRUB_MODES),
     default: "off",

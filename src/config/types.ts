@@ -33,6 +33,8 @@ export interface Config {
   connectTimeoutMs: number;
   readTimeoutMs: number;
   retryMax: number;
+  /** Circuit breaking: failed calls in a row that open a target, and its cool-down. */
+  breaker: { failures: number; cooldownMs: number };
   scrub: {
     mode: "off" | "redact" | "pseudonymize";
     hmacKey: string;
@@ -82,6 +84,7 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
     connectTimeoutMs: s.connect_timeout * 1000,
     readTimeoutMs: s.read_timeout * 1000,
     retryMax: s.retry_max,
+    breaker: { failures: s.breaker_failures, cooldownMs: s.breaker_cooldown * 1000 },
     scrub: {
       mode: s.scrub,
       hmacKey: s.scrub_hmac_key,

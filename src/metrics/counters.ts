@@ -1,5 +1,6 @@
 // Labelled counters the recorder does not keep: scrub hits per detector, translation drops per
-// request feature, answers from a route's fallback per provider, and pull-based extra metrics other features register (Langfuse's dropped
+// request feature, answers from a route's fallback per provider, circuit breaker opens per
+// target, and pull-based extra metrics other features register (Langfuse's dropped
 // events, open dashboard streams). Promises a hard cap on distinct labels, O(1) counting, and
 // Prometheus names that are always valid (bad registrations are refused at start-up).
 
@@ -21,6 +22,8 @@ export interface CountersSnapshot {
   translationDrops: Record<string, number>;
   /** Requests answered by a route's fallback, per provider that answered. */
   fallbacks: Record<string, number>;
+  /** Times each target's circuit breaker opened. */
+  breakerOpens: Record<string, number>;
   /** Registered extra metrics by name. */
   extra: Record<string, number>;
 }
@@ -58,6 +61,7 @@ export interface Counters {
   readonly scrub: LabelledCounts;
   readonly drops: LabelledCounts;
   readonly fallbacks: LabelledCounts;
+  readonly breakerOpens: LabelledCounts;
   /** Adds an extra metric; throws on an invalid or duplicate name (a programming error). */
   register(metric: ExtraMetric): void;
   snapshot(): CountersSnapshot;
@@ -69,6 +73,7 @@ export function createCounters(maxLabels = 64): Counters {
   const scrub = new LabelledCounts(maxLabels);
   const drops = new LabelledCounts(maxLabels);
   const fallbacks = new LabelledCounts(maxLabels);
+  const breakerOpens = new LabelledCounts(maxLabels);
   const extras = new Map<string, ExtraMetric>();
 
   const readExtra = (m: ExtraMetric): number => {
@@ -84,6 +89,7 @@ export function createCounters(maxLabels = 64): Counters {
     scrub,
     drops,
     fallbacks,
+    breakerOpens,
     register(metric) {
       if (!NAME.test(metric.name)) throw new RangeError(`metric name "${metric.name}" is not snake_case`);
       if (extras.has(metric.name)) throw new RangeError(`metric "${metric.name}" registered twice`);
@@ -96,6 +102,7 @@ export function createCounters(maxLabels = 64): Counters {
         scrubHitsByDetector: scrub.toObject(),
         translationDrops: drops.toObject(),
         fallbacks: fallbacks.toObject(),
+        breakerOpens: breakerOpens.toObject(),
         extra,
       };
     },
@@ -120,6 +127,10 @@ export function createCounters(maxLabels = 64): Counters {
       );
       for (const [label, n] of Object.entries(fallbacks.toObject())) {
         lines.push(`sluice_fallbacks_total{provider="${escapeLabel(label)}"} ${n}`);
+      }
+      family(lines, "sluice_breaker_opens_total", "Times a target's circuit breaker opened, by target.");
+      for (const [label, n] of Object.entries(breakerOpens.toObject())) {
+        lines.push(`sluice_breaker_opens_total{target="${escapeLabel(label)}"} ${n}`);
       }
       for (const m of extras.values()) {
         lines.push(`# HELP sluice_${m.name} ${m.help.replace(/[\\\n]/g, " ")}`);

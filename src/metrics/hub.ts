@@ -3,12 +3,13 @@
 // app; features that own their own numbers register them on `counters`.
 
 import type { ExchangeObserver } from "../proxy/observe.ts";
+import type { TargetView } from "../resilience/view.ts";
 import { type Counters, type CountersSnapshot, createCounters } from "./counters.ts";
 import { createMetricsObserver } from "./observer.ts";
 import { createRecorder, type MetricsSnapshot, type Recorder, type RecorderOptions } from "./recorder.ts";
 
-/** The JSON behind GET /metrics: the recorder's snapshot plus the labelled counters. */
-export type MetricsView = MetricsSnapshot & CountersSnapshot;
+/** The JSON behind GET /metrics: the recorder's snapshot, the labelled counters, each target's state. */
+export type MetricsView = MetricsSnapshot & CountersSnapshot & { targets?: Record<string, TargetView> };
 
 export interface Metrics {
   recorder: Recorder;
@@ -18,11 +19,14 @@ export interface Metrics {
   view(recent?: number): MetricsView;
   /** The whole Prometheus exposition. */
   prometheus(): string;
+  /** Where the view reads each target's breaker and key pool state from (set by the app). */
+  showTargets(read: () => Record<string, TargetView>): void;
 }
 
 export function createMetrics(options: RecorderOptions = {}): Metrics {
   const recorder = createRecorder(options);
   const counters = createCounters();
+  let targets: (() => Record<string, TargetView>) | undefined;
   return {
     recorder,
     counters,
@@ -30,7 +34,11 @@ export function createMetrics(options: RecorderOptions = {}): Metrics {
     view: (recent) => ({
       ...recorder.snapshot(recent === undefined ? {} : { recent }),
       ...counters.snapshot(),
+      ...(targets ? { targets: targets() } : {}),
     }),
     prometheus: () => recorder.prometheus() + counters.prometheus(),
+    showTargets(read) {
+      targets = read;
+    },
   };
 }

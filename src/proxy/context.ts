@@ -4,6 +4,7 @@
 import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
+import type { Breakers } from "../resilience/breakers.ts";
 import type { KeyPools } from "../resilience/pools.ts";
 import type { Router } from "../routing/providers.ts";
 import type { Restorer } from "../scrub/scrub.ts";
@@ -25,6 +26,8 @@ export interface ProxyDeps {
   reach: Reachability;
   /** Health of sluice's own upstream keys (rests after 429, out after 401/403). */
   keys: KeyPools;
+  /** Each target's circuit breaker. */
+  breakers: Breakers;
   pricing: Pricing;
   /** Secret scrubbing, when SLUICE_SCRUB is not off. */
   scrub?: ScrubStep;

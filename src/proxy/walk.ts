@@ -1,11 +1,11 @@
-// The walk: one loop over a request's plan (routing/plan.ts). For each target it prepares the
-// leg, picks a key from the target's pool, sends with retries (send.ts) and asks moves.ts what
-// the answer means: relay it, try another key at once, or go on to the next target. Nothing is
-// moved on once a byte reached the client, since the answer is judged before it is relayed. An
-// answer moved on from is held (not read) as the last resort, so when nothing better comes the
-// client gets the upstream's own error rather than one of sluice's.
+// The walk: one loop over a request's plan (routing/plan.ts). For each target it asks the
+// breaker whether to go there, prepares the leg, picks a key from the target's pool, sends with
+// retries (send.ts) and asks moves.ts what the answer means: relay it, try another key at once,
+// or go on to the next target. Nothing is moved on once a byte reached the client, since the
+// answer is judged before it is relayed. Every decision is a pure function in src/resilience;
+// this file sequences them and keeps the Exchange's bookkeeping.
 import { isProxyError, type ProxyError, proxyError } from "../errors.ts";
-import { moveAfterAnswer, moveAfterError } from "../resilience/moves.ts";
+import { isTargetFailure, moveAfterAnswer, moveAfterError } from "../resilience/moves.ts";
 import type { AnthropicRequest } from "../routing/anthropic.ts";
 import type { Target } from "../routing/plan.ts";
 import { translatedLeg } from "../routing/translated.ts";
@@ -14,153 +14,121 @@ import { announceRequest, type RequestContext, sendDeps } from "./context.ts";
 import type { PreparedLeg } from "./leg.ts";
 import { passLeg } from "./passthrough.ts";
 import { respondJson } from "./respond.ts";
-import { type Sent, sendWithRetries } from "./send.ts";
+import { sendWithRetries } from "./send.ts";
 import { noteAnswered, noteFirstSend } from "./server-timing.ts";
+import { drop, type Held, lastResort, marked, noteTarget } from "./walk-end.ts";
 
-interface Held {
-  target: Target;
-  /** Its place in the plan: above 0 it is a fallback. */
-  index: number;
-  leg: PreparedLeg;
-  sent: Sent;
+/** What the walk learned so far, for its last resort. */
+interface Walk {
+  failure: ProxyError;
+  held?: Held;
+  /** The soonest a resting key is free again, when a pool had nothing but resting keys. */
+  restingMs?: number;
+  attempts: number;
+  /** The last target a request was sent to, which sluice's own error then names. */
+  tried?: { target: Target; index: number };
 }
 
-/** Frees an answer that will not be relayed (its pooled connection goes back). */
-function drop(h: Held | undefined): void {
-  if (!h) return;
-  h.sent.release();
-  h.sent.response.body?.cancel().catch(() => {});
-}
+/** A visit to one target ends with an answer for the client, or moves on (or stops). */
+type Visit = { answer: Promise<Response> } | { next: true } | { stop: true };
 
 export async function walk(
   ctx: RequestContext,
   plan: Target[],
   anthropic?: AnthropicRequest,
 ): Promise<Response> {
-  const { deps, ex, req } = ctx;
-  let failure: ProxyError = proxyError("internal", "the request had nowhere to go");
-  let held: Held | undefined;
-  /** The soonest a resting key is free again, when a pool had nothing but resting keys. */
-  let restingMs: number | undefined;
-  let attempts = 0;
-  /** The last target a request was sent to, which sluice's own error then names. */
-  let tried: { target: Target; index: number } | undefined;
-
-  targets: for (const [index, target] of plan.entries()) {
-    noteTarget(ctx, target, index);
+  const { deps } = ctx;
+  const w: Walk = { failure: proxyError("internal", "the request had nowhere to go"), attempts: 0 };
+  for (const [index, target] of plan.entries()) {
     if (target.leg === "count") {
-      drop(held);
+      noteTarget(ctx, target, index);
+      drop(w.held);
       return marked(ctx, countLocally(ctx, target, anthropic));
     }
+    const how = deps.breakers.peek(target.name);
+    if (how === "skip" && hasAlternative(ctx, plan, index)) continue;
+    noteTarget(ctx, target, index);
     const leg = prepare(ctx, target, anthropic);
     if (isProxyError(leg)) {
-      drop(held);
+      drop(w.held);
       return ctx.fail(leg);
     }
-    const used = new Set<string>();
-    for (;;) {
-      const pick = deps.keys.pick(target.name, target.keys, used);
-      if (pick.kind === "resting") {
-        restingMs = Math.min(restingMs ?? pick.waitMs, pick.waitMs);
-        continue targets;
-      }
-      if (pick.kind === "exhausted") {
-        failure = proxyError(
-          "upstream_keys_refused",
-          `every configured key for ${target.name} was refused (401/403); fix them and reload`,
-        );
-        continue targets;
-      }
-      if (pick.kind === "spent") continue targets;
-      const key = pick.kind === "key" ? pick.key : undefined;
-      if (key !== undefined) used.add(key);
-      ex.dropped = leg.dropped;
-      announceRequest(ctx, leg.body);
-      if (attempts++ > 0) ex.retries++;
-      tried = { target, index };
-      noteFirstSend(ex);
-      const result = await sendWithRetries(
-        sendDeps(deps),
-        leg.request(key),
-        { name: target.name, baseUrl: target.baseUrl, host: leg.host },
-        req.signal,
-      );
-      ex.retries += result.retries;
-      if (!result.ok) {
-        failure = result.error;
-        if (moveAfterError(result.error) === "stop") break targets;
-        continue targets;
-      }
-      const { response } = result.sent;
-      const move = moveAfterAnswer(response.status, key !== undefined);
-      if (move === "deliver") {
-        drop(held);
-        noteAnswered(ex, result.sent);
-        return marked(ctx, leg.answer(result.sent));
-      }
-      drop(held);
-      held = { target, index, leg, sent: result.sent };
-      if (key !== undefined)
-        deps.keys.answered(target.name, key, response.status, response.headers.get("retry-after"));
-      if (move === "next_target") continue targets;
-    }
+    deps.breakers.admit(target.name, how);
+    const visit = await visitTarget(ctx, w, target, index, leg);
+    if (how === "probe") deps.breakers.abandon(target.name);
+    if ("answer" in visit) return visit.answer;
+    if ("stop" in visit) break;
   }
-  if (!held) {
-    const last = tried ?? { target: plan[0]!, index: 0 };
+  if (!w.held) {
+    const last = w.tried ?? { target: plan[0]!, index: 0 };
     noteTarget(ctx, last.target, last.index);
   }
-  return marked(ctx, lastResort(ctx, held, restingMs, failure));
+  return marked(ctx, lastResort(ctx, w.held, w.restingMs, w.failure));
 }
 
-/**
- * Nothing could be relayed as it came. The last upstream answer held is the client's to see (a
- * 429 with the soonest retry-after of every resting key, not just its own key's); with none held,
- * resting keys give sluice's own 429 telling when to come back; else sluice's own error.
- */
-function lastResort(
+/** Tries one target with each usable key of its pool in turn, until one answer says what to do. */
+async function visitTarget(
   ctx: RequestContext,
-  held: Held | undefined,
-  restingMs: number | undefined,
-  failure: ProxyError,
-): Response | Promise<Response> {
-  if (ctx.req.signal.aborted) {
-    drop(held);
-    return ctx.fail(proxyError("client_closed", "client closed the connection"));
+  w: Walk,
+  target: Target,
+  index: number,
+  leg: PreparedLeg,
+): Promise<Visit> {
+  const { deps, ex, req } = ctx;
+  const used = new Set<string>();
+  for (;;) {
+    const pick = deps.keys.pick(target.name, target.keys, used);
+    if (pick.kind === "resting") {
+      w.restingMs = Math.min(w.restingMs ?? pick.waitMs, pick.waitMs);
+      return { next: true };
+    }
+    if (pick.kind === "exhausted") {
+      w.failure = proxyError(
+        "upstream_keys_refused",
+        `every configured key for ${target.name} was refused (401/403); fix them and reload`,
+      );
+      return { next: true };
+    }
+    if (pick.kind === "spent") return { next: true };
+    const key = pick.kind === "key" ? pick.key : undefined;
+    if (key !== undefined) used.add(key);
+    ex.dropped = leg.dropped;
+    announceRequest(ctx, leg.body);
+    if (w.attempts++ > 0) ex.retries++;
+    w.tried = { target, index };
+    noteFirstSend(ex);
+    const result = await sendWithRetries(
+      sendDeps(deps),
+      leg.request(key),
+      { name: target.name, baseUrl: target.baseUrl, host: leg.host },
+      req.signal,
+    );
+    ex.retries += result.retries;
+    if (!result.ok) {
+      w.failure = result.error;
+      if (moveAfterError(result.error) === "stop") return { stop: true };
+      deps.breakers.record(target.name, isTargetFailure(result.error));
+      return { next: true };
+    }
+    const { response } = result.sent;
+    deps.breakers.record(target.name, isTargetFailure(response));
+    const move = moveAfterAnswer(response.status, key !== undefined);
+    drop(w.held);
+    if (move === "deliver") {
+      w.held = undefined;
+      noteAnswered(ex, result.sent);
+      return { answer: marked(ctx, leg.answer(result.sent)) };
+    }
+    w.held = { target, index, leg, sent: result.sent };
+    if (key !== undefined)
+      deps.keys.answered(target.name, key, response.status, response.headers.get("retry-after"));
+    if (move === "next_target") return { next: true };
   }
-  const seconds = restingMs === undefined ? undefined : Math.max(1, Math.ceil(restingMs / 1000));
-  if (held) {
-    noteTarget(ctx, held.target, held.index);
-    ctx.ex.dropped = held.leg.dropped;
-    const sent =
-      seconds !== undefined && held.sent.response.status === 429
-        ? withRetryAfter(held.sent, seconds)
-        : held.sent;
-    noteAnswered(ctx.ex, sent);
-    return held.leg.answer(sent);
-  }
-  if (seconds !== undefined) {
-    return ctx.fail({
-      ...proxyError(
-        "upstream_rate_limited",
-        `every configured upstream key is rate limited; the first is free again in ${seconds} s`,
-      ),
-      retryAfterSec: seconds,
-    });
-  }
-  return ctx.fail(failure);
 }
 
-/** The same answer with another retry-after (fetch's own headers cannot be changed). */
-function withRetryAfter(sent: Sent, seconds: number): Sent {
-  const { response } = sent;
-  const headers = new Headers(response.headers);
-  headers.set("retry-after", String(seconds));
-  const rewrapped = new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-  return { ...sent, response: rewrapped };
+/** Whether a later target could take the call (an open breaker is skipped only then). */
+function hasAlternative(ctx: RequestContext, plan: Target[], index: number): boolean {
+  return plan.slice(index + 1).some((t) => t.leg === "count" || ctx.deps.breakers.peek(t.name) !== "skip");
 }
 
 function prepare(
@@ -183,25 +151,4 @@ function countLocally(ctx: RequestContext, target: Target, anthropic: AnthropicR
     { input_tokens: estimateInputTokens(anthropic.request) },
     { "x-sluice-provider": target.name },
   );
-}
-
-/** A fallback's answer says so: x-sluice-fallback names the provider that answered. */
-async function marked(ctx: RequestContext, answer: Response | Promise<Response>): Promise<Response> {
-  const response = await answer;
-  if (ctx.ex.fallback !== undefined) response.headers.set("x-sluice-fallback", ctx.ex.fallback);
-  return response;
-}
-
-/** The Exchange names the target being tried; the one that answers is the one left recorded. */
-function noteTarget(ctx: RequestContext, target: Target, index: number): void {
-  const { ex } = ctx;
-  ex.upstream = target.name;
-  ex.fallback = index > 0 ? target.name : undefined;
-  if (target.match) {
-    ex.routedTo = target.name;
-    ex.upstreamModel = target.match.model;
-  } else {
-    ex.routedTo = undefined;
-    ex.upstreamModel = undefined;
-  }
 }

@@ -118,6 +118,7 @@ function genAi(a: Attrs, rec: SpanRecord, operation: string): void {
 function sluice(a: Attrs, ex: Exchange): void {
   a.str("sluice.request_id", ex.id);
   a.str("sluice.upstream", ex.upstream);
+  a.str("sluice.fallback", ex.fallback);
   if (ex.routedTo !== undefined && ex.requestModel !== ex.upstreamModel)
     a.str("sluice.requested_model", ex.requestModel);
   a.str("sluice.key_name", ex.client);

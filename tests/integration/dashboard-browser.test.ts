@@ -140,6 +140,17 @@ describe.skipIf(!chromiumReady())("dashboard in headless Chromium", () => {
       () => document.getElementById("alert")?.classList.contains("on") === true,
     );
     expect(await text(page, "alert")).toStartWith("High error rate:");
+    // Five 500s in a row opened the OpenAI upstream's circuit breaker; the targets table says so.
+    await until(page, "the open breaker", () =>
+      [...document.querySelectorAll("#t-targets tr")].some(
+        (tr) => tr.textContent?.startsWith("openai") && tr.textContent.includes("open, probe in"),
+      ),
+    );
+    expect(
+      await page.$$eval("#t-targets tr", (rows) =>
+        rows.find((r) => r.textContent?.startsWith("anthropic"))?.textContent?.includes("closed"),
+      ),
+    ).toBe(true);
     await page.screenshot({ path: join(OUTPUT, "dashboard-alert.png") });
     await page.close();
     expect(errors).toEqual([]);

@@ -88,6 +88,7 @@ test("scrub hits are counted per detector, translation drops per feature, fallba
     scrubHitsByDetector: { aws_access_key: 3, email: 4 },
     translationDrops: { betas: 2, cache_control: 1 },
     fallbacks: { local: 1 },
+    breakerOpens: {},
     extra: {},
   });
   expect(recorder.snapshot().recent[0]?.fallback).toBe("local");
