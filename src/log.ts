@@ -2,6 +2,8 @@
 // Callers pass fields, never request bodies or keys; redact() guards the few places that
 // print configuration or error text that might carry one.
 
+import { withoutCredentials } from "./config/credentials.ts";
+
 export type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -44,9 +46,11 @@ export function createLogger(opts: LoggerOptions): Logger {
             .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
             .join(" ")
         : "";
-      write(`${time} ${COLOR[level]}${level.toUpperCase().padEnd(5)}\x1b[0m ${msg}${rest ? ` ${rest}` : ""}`);
+      const line = `${time} ${COLOR[level]}${level.toUpperCase().padEnd(5)}\x1b[0m ${msg}${rest ? ` ${rest}` : ""}`;
+      write(withoutCredentials(line));
     } else {
-      write(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }));
+      // Every line, whatever a caller passed: a URL's user and password never reach a log.
+      write(withoutCredentials(JSON.stringify({ time: now().toISOString(), level, msg, ...fields })));
     }
   };
   return {

@@ -1,6 +1,8 @@
 // GET /health: liveness plus what sluice knows about each upstream and each target (key pools).
 // Needs no key and shows no traffic details, so load balancers and `sluice check` can call it.
+import { withoutCredentials } from "../config/credentials.ts";
 import type { Config } from "../config/types.ts";
+import { newRequestId } from "../proxy/exchange.ts";
 import type { Reachability } from "../proxy/reachability.ts";
 import type { TargetView } from "../resilience/view.ts";
 import { VERSION } from "../version.ts";
@@ -29,8 +31,13 @@ export function health(deps: HealthDeps): Response {
     upstreams,
     ...(deps.targets ? { targets: deps.targets() } : {}),
   };
-  return Response.json(body, {
+  // URLs are shown without their user and password.
+  return new Response(withoutCredentials(JSON.stringify(body)), {
     status: deps.draining() ? 503 : 200,
-    headers: { "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "x-sluice-request-id": newRequestId(),
+    },
   });
 }

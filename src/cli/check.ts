@@ -2,6 +2,7 @@
 // settings with their source (secrets redacted), the TLS files and each upstream's
 // reachability. Exit 0 when all is well, 1 on any error.
 import { existsSync, readFileSync } from "node:fs";
+import { withoutCredentials } from "../config/credentials.ts";
 import { loadConfig } from "../config/load.ts";
 import { envName, isSecret, SETTING_NAMES, type SettingName } from "../config/schema.ts";
 import type { Config } from "../config/types.ts";
@@ -9,7 +10,8 @@ import { tcpProbe } from "../proxy/reachability.ts";
 import { certInfo } from "../tls/selfsigned.ts";
 import { flagString, settingFlags } from "./args.ts";
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
+/** Every line goes out without URL credentials (a base URL may carry a user and password). */
+const out = (s: string) => process.stdout.write(`${withoutCredentials(s)}\n`);
 
 function shown(name: SettingName, value: unknown): string {
   if (isSecret(name)) return value === "" ? "(empty)" : "(set, redacted)";
