@@ -1,6 +1,7 @@
 // Header rules between client, sluice and upstream. Pure; every drop has a reason.
 // Hop-by-hop headers belong to one connection only (RFC 9110 section 7.6.1), so they never
 // cross the proxy in either direction, nor do the headers a Connection header names.
+import { COOKIE_NAME } from "../admin/auth.ts";
 import type { UpstreamName } from "../config/types.ts";
 import { propagateTrace } from "../telemetry/otel-context.ts";
 
@@ -42,6 +43,25 @@ export interface KeyedUpstream {
   apiKey: string;
 }
 
+/**
+ * A Cookie header without the named cookie. sluice's own admin session (sluice_admin) is scoped
+ * to the admin paths, but a browser or script may still send it anywhere: it is sluice's, never
+ * the upstream's.
+ */
+export function withoutCookie(header: string, name: string): string {
+  const parts = header.split(";");
+  const kept = parts.filter((p) => {
+    const eq = p.indexOf("=");
+    return (eq < 0 ? p : p.slice(0, eq)).trim() !== name;
+  });
+  return kept.length === parts.length
+    ? header
+    : kept
+        .map((p) => p.trim())
+        .filter((p) => p !== "")
+        .join("; ");
+}
+
 export interface UpstreamHeaderOptions {
   upstream: KeyedUpstream;
   /** The client's key was sluice's internal key: never forward it. */
@@ -62,6 +82,12 @@ export function upstreamRequestHeaders(incoming: Headers, opts: UpstreamHeaderOp
   for (const [name, value] of incoming) {
     if (HOP_BY_HOP.has(name) || REQUEST_DROP.has(name) || named?.has(name)) continue;
     out.set(name, value);
+  }
+  const cookie = out.get("cookie");
+  if (cookie !== null) {
+    const kept = withoutCookie(cookie, COOKIE_NAME);
+    if (kept === "") out.delete("cookie");
+    else if (kept !== cookie) out.set("cookie", kept);
   }
   const key = opts.upstream.apiKey;
   if (opts.stripClientKeys || key !== "") for (const h of CLIENT_KEY_HEADERS) out.delete(h);
