@@ -58,8 +58,9 @@ export async function startServer(config: Config, deps: Omit<AppDeps, "config">)
     ...(tls ? { tls } : {}),
     // Finite, so a client trickling its request is cut; lifted per request once the body is in.
     idleTimeout: config.clientTimeoutSec,
-    // sluice answers oversize bodies itself (413 in the client's format); Bun's own cap sits above.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    // sluice answers oversize bodies itself (413 in the client's format, before reading a byte of
+    // a declared length over the limit); Bun's own cap would answer a bare 413 first.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
   const main = app.main.server!;
   const url = `${tls ? "https" : "http"}://${hostForUrl(config.host)}:${main.port}`;

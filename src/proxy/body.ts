@@ -1,67 +1,82 @@
-// Reads a client's request body into memory under a byte cap and a minimum upload rate.
-// The body must be whole before it is forwarded: it is validated, possibly rewritten, and
-// re-sent on retries. Over the cap the answer is 413 before any upstream is contacted; a
-// client dripping its body slower than the minimum rate gets 408 (slowloris guard).
+// Reads a client's request body into memory under a byte cap, a stall limit and a minimum upload
+// rate. The body must be whole before it is forwarded: it is validated, possibly rewritten, and
+// re-sent on retries. Over the cap the answer is 413 before any upstream is contacted (a declared
+// length over it is refused before a byte is read); a client that stops sending for longer than
+// the grace time, or drips its body slower than the minimum rate beyond it, gets 408 in its own
+// format. The same rules hold for bodies with a length and chunked ones: both are read chunk by
+// chunk, so progress is seen (Bun's idle timeout is lifted while the body is read: it would close
+// the socket without an answer).
 import { type ProxyError, proxyError } from "../errors.ts";
 
 const EMPTY = new Uint8Array(0);
 
 export interface BodyLimits {
   maxBytes: number;
-  /** Time any body may take, on top of the rate allowance. */
+  /** Longest pause between two chunks, and the time any body may take on top of the rate allowance. */
   graceMs: number;
   /** Slowest acceptable upload, in bytes per second. */
   minBytesPerSec: number;
+  /** Milliseconds on a clock that never goes back (tests). Default performance.now. */
+  now?: () => number;
+}
+
+/** When a body read so far is late: the time of its last chunk and how much arrived. */
+export function lateness(limits: BodyLimits, started: number, lastChunk: number, total: number, now: number) {
+  const stalled = now - lastChunk >= limits.graceMs;
+  const slow = now - started >= limits.graceMs + (total / limits.minBytesPerSec) * 1000;
+  if (stalled || slow) return 0;
+  // The next moment either rule could be broken, if nothing more arrives.
+  return (
+    Math.min(lastChunk + limits.graceMs, started + limits.graceMs + (total / limits.minBytesPerSec) * 1000) -
+    now
+  );
 }
 
 export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array | ProxyError> {
   if (req.body === null) return EMPTY;
   const { maxBytes } = limits;
-  const tooLarge = () => proxyError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
-  const tooSlow = () => proxyError("request_timeout", "request body arrived too slowly");
-  const allowance = (bytes: number) => limits.graceMs + (bytes / limits.minBytesPerSec) * 1000;
-  const t0 = performance.now();
+  const now = limits.now ?? (() => performance.now());
   const declared = req.headers.get("content-length");
-  let expected = 0;
   if (declared !== null) {
-    expected = Number(declared);
-    if (!Number.isSafeInteger(expected) || expected < 0)
+    const expected = Number(declared);
+    if (!/^\d+$/.test(declared.trim()) || !Number.isSafeInteger(expected))
       return proxyError("bad_request", "invalid content-length");
-    if (expected > maxBytes) return tooLarge();
-  }
-
-  let timer: Timer | undefined;
-  const deadline = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), allowance(Math.max(expected, limits.minBytesPerSec)));
-  });
-  if (declared !== null) {
-    // Known length (the usual case): Bun reads it natively, several times cheaper than a
-    // reader loop; the deadline still cuts a client that drips it.
-    try {
-      const whole = await Promise.race([req.arrayBuffer(), deadline]);
-      return whole === "late" ? tooSlow() : new Uint8Array(whole);
-    } finally {
-      clearTimeout(timer);
-    }
+    if (expected > maxBytes) return proxyError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const started = now();
+  let lastChunk = started;
+  let timer: Timer | undefined;
+  // One timer for both rules: when it fires it checks the clock against what arrived since, and
+  // either says "late" or sleeps until the next moment a rule could be broken.
+  const late = new Promise<"late">((resolve) => {
+    const check = () => {
+      const wait = lateness(limits, started, lastChunk, total, now());
+      if (wait <= 0) resolve("late");
+      else timer = setTimeout(check, Math.max(1, wait));
+    };
+    timer = setTimeout(check, limits.graceMs);
+  });
   const reader = req.body.getReader();
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), deadline]);
-      if (next === "late" || performance.now() - t0 > allowance(total)) {
-        await reader.cancel().catch(() => {});
-        return tooSlow();
+      const next = await Promise.race([reader.read(), late]);
+      if (next === "late") {
+        void reader.cancel().catch(() => {});
+        return proxyError("request_timeout", "request body arrived too slowly or stopped");
       }
       if (next.done) break;
       total += next.value.byteLength;
+      lastChunk = now();
       if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        return tooLarge();
+        void reader.cancel().catch(() => {});
+        return proxyError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
       }
       chunks.push(next.value);
     }
+  } catch {
+    return proxyError("client_closed", "client closed the connection while sending its body");
   } finally {
     clearTimeout(timer);
   }
