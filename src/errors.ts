@@ -17,6 +17,8 @@ export type ErrorKind =
   | "upstream_rate_limited"
   | "upstream_keys_refused"
   | "loop_detected"
+  | "method_not_allowed"
+  | "too_many_wrong_keys"
   | "client_closed"
   | "unavailable"
   | "internal";
@@ -47,6 +49,9 @@ const TABLE: Record<ErrorKind, { status: number; source: ErrorSource; retryable:
   upstream_rate_limited: { status: 429, source: "upstream", retryable: false },
   upstream_keys_refused: { status: 502, source: "upstream", retryable: false },
   loop_detected: { status: 508, source: "internal", retryable: false },
+  method_not_allowed: { status: 405, source: "client", retryable: false },
+  // The key gate's brute-force limit: too many wrong keys came from this address lately.
+  too_many_wrong_keys: { status: 429, source: "client", retryable: false },
   // 499 is nginx's "client closed request"; it is only ever logged, never sent.
   client_closed: { status: 499, source: "client", retryable: false },
   unavailable: { status: 503, source: "internal", retryable: false },
@@ -81,6 +86,7 @@ function googleStatus(status: number): string {
     401: "UNAUTHENTICATED",
     403: "PERMISSION_DENIED",
     404: "NOT_FOUND",
+    405: "UNIMPLEMENTED",
     413: "INVALID_ARGUMENT",
     415: "INVALID_ARGUMENT",
     429: "RESOURCE_EXHAUSTED",
@@ -106,6 +112,9 @@ export function errorBody(api: Api, err: ProxyError): unknown {
   }
 }
 
+/** What a 405 says sluice does relay. */
+export const ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
 export function renderError(api: Api, err: ProxyError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(errorBody(api, err)), {
     status: err.status,
@@ -113,6 +122,7 @@ export function renderError(api: Api, err: ProxyError, headers: Record<string, s
       "content-type": "application/json",
       "x-sluice-error": err.kind,
       ...(err.retryAfterSec !== undefined ? { "retry-after": String(err.retryAfterSec) } : {}),
+      ...(err.kind === "method_not_allowed" ? { allow: ALLOWED_METHODS } : {}),
       ...headers,
     },
   });

@@ -92,6 +92,12 @@ export function respond(
   shape?: StreamShape,
 ): Response | Promise<Response> {
   const { ex } = ctx;
+  if (!Number.isInteger(answer.status) || answer.status < 200 || answer.status > 599) {
+    // No client can be given such a status (a final 1xx, a 600); the answer is broken, not a 500.
+    answer.body?.cancel().catch(() => {});
+    answer.release();
+    return ctx.fail(proxyError("upstream_error", `upstream answered with status ${answer.status}`));
+  }
   ex.status = answer.status;
   if (answer.status >= 500) ex.outcome = "error";
   const headers = clientResponseHeaders(answer.headers, ex.id);
