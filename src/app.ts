@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { createAdminAuth } from "./admin/auth.ts";
 import { health } from "./admin/health.ts";
+import { allowedHosts, hostAllowed, misdirected } from "./admin/host-check.ts";
 import { createAdmin } from "./admin/metrics-routes.ts";
 import type { Config } from "./config/types.ts";
 import type { Logger } from "./log.ts";
@@ -13,6 +14,7 @@ import { createPricing, type Pricing } from "./metrics/pricing.ts";
 import { createKeyGate } from "./proxy/auth.ts";
 import type { Exchange } from "./proxy/exchange.ts";
 import { forward, type ProxyDeps } from "./proxy/forward.ts";
+import { createGateLimit } from "./proxy/gate-step.ts";
 import type { FetchFn } from "./proxy/http-client.ts";
 import type { ExchangeObserver } from "./proxy/observe.ts";
 import { createReachability, type Reachability } from "./proxy/reachability.ts";
@@ -75,6 +77,7 @@ const RESTART_ONLY = [
   "tlsKey",
   "dashboardHost",
   "dashboardPort",
+  "dashboardAllowedHosts",
   "adminKey",
   "clientTimeoutSec",
   "logLevel",
@@ -105,6 +108,7 @@ export function createApp(deps: AppDeps): SluiceApp {
     config: deps.config,
     fetch: deps.fetch ?? (fetch as FetchFn),
     gate: createKeyGate(deps.config.apiKeys),
+    gateLimit: createGateLimit(deps.log),
     reach,
     keys: createKeyPools({ log: deps.log }),
     breakers: createBreakers({
@@ -132,6 +136,12 @@ export function createApp(deps: AppDeps): SluiceApp {
     },
   };
   metrics.showTargets(() => targetViews(proxyDeps));
+  metrics.counters.register({
+    name: "api_keys_refused_total",
+    help: "Requests refused by the key gate, their key unchecked, because their address sent too many wrong keys.",
+    type: "counter",
+    read: () => proxyDeps.gateLimit.refused(),
+  });
   const healthDeps = {
     config: deps.config,
     reach,
@@ -160,7 +170,12 @@ export function createApp(deps: AppDeps): SluiceApp {
       { parse: "none" },
     );
 
+  const hosts = allowedHosts(deps.config.dashboardHost, deps.config.dashboardAllowedHosts);
   const admin = new Elysia({ name: "sluice-admin" })
+    .onRequest(({ request }) => {
+      const host = request.headers.get("host");
+      return hostAllowed(host, hosts) ? undefined : misdirected(host ?? "");
+    })
     .get("/health", () => health(healthDeps))
     .use(operator.routes())
     .all("/*", () => Response.json({ error: { message: "not found" } }, { status: 404 }));

@@ -92,6 +92,11 @@ export const SETTINGS = {
   },
   tls_key: { schema: str, default: "certs/server.key", doc: "PEM private key" },
   dashboard_host: { schema: str, default: "127.0.0.1", doc: "plain-HTTP admin listener address" },
+  dashboard_allowed_hosts: {
+    schema: str,
+    default: "",
+    doc: "more Host names the admin listener answers to, comma-separated (* = any); others get 421",
+  },
   dashboard_port: { schema: int(0, 65535), default: 9090, doc: "admin listener port; 0 turns it off" },
   admin_key: {
     schema: str,

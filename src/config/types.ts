@@ -23,6 +23,8 @@ export interface Config {
   tlsKey: string;
   dashboardHost: string;
   dashboardPort: number;
+  /** Host names the admin listener answers to besides loopback, its own address and IPs. */
+  dashboardAllowedHosts: string[];
   adminKey: string;
   maxBodyBytes: number;
   apiKeys: { name: string; key: string }[];
@@ -71,6 +73,10 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
     tlsKey: s.tls_key,
     dashboardHost: s.dashboard_host,
     dashboardPort: s.dashboard_port,
+    dashboardAllowedHosts: s.dashboard_allowed_hosts
+      .split(",")
+      .map((h) => h.trim())
+      .filter((h) => h !== ""),
     adminKey: s.admin_key,
     maxBodyBytes: s.max_body_bytes,
     apiKeys: splitKeys(s.api_keys),

@@ -1,6 +1,7 @@
 // Per-request state shared by the steps of the proxy pipeline: the Exchange being recorded,
 // the body read once (and parsed at most once), and the two ways a request ends — fail()
 // with a sluice-made error, or finish() after a response was relayed.
+import type { LoginLimit } from "../admin/login-limit.ts";
 import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
@@ -23,6 +24,8 @@ export interface ProxyDeps {
   config: Config;
   fetch: FetchFn;
   gate: KeyGate;
+  /** Wrong internal keys per client address: the gate's brute-force limit (gate-step.ts). */
+  gateLimit: LoginLimit;
   reach: Reachability;
   /** Health of sluice's own upstream keys (rests after 429, out after 401/403). */
   keys: KeyPools;

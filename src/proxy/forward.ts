@@ -12,8 +12,10 @@ import { buildPlan } from "../routing/plan.ts";
 import { readBody } from "./body.ts";
 import { createContext, type ProxyDeps, type RequestContext } from "./context.ts";
 import { newExchange } from "./exchange.ts";
+import { passGate } from "./gate-step.ts";
 import { isLoop } from "./headers.ts";
 import { guarded } from "./observe.ts";
+import { requestProblem } from "./request-check.ts";
 import { pickRoute, splitUrl } from "./route.ts";
 import { walk } from "./walk.ts";
 
@@ -45,18 +47,16 @@ export async function forward(
         ),
       );
     }
+    const problem = requestProblem(req.method, url.path, req.headers);
+    if (problem) return ctx.fail(problem);
     if (deps.gate.enabled) {
-      const name = deps.gate.check(req.headers, url.query);
-      if (name === undefined) {
-        return ctx.fail(
-          proxyError(
-            "unauthorized",
-            "missing or invalid sluice API key (Authorization: Bearer, x-api-key or x-goog-api-key)",
-          ),
-        );
-      }
+      const name = passGate(deps.gate, deps.gateLimit, req, url.query, server);
+      if (isProxyError(name)) return ctx.fail(name);
       ex.client = name;
     }
+    // The body's own timers (body.ts) guard the upload from here: Bun's idle timeout would close
+    // a stalled connection without an answer; later, silence is upstream's (the read timeout).
+    server?.timeout(req, 0);
     const body = await readBody(req, {
       maxBytes: deps.config.maxBodyBytes,
       graceMs: deps.config.clientTimeoutSec * 1000,
@@ -69,8 +69,6 @@ export async function forward(
       return ctx.fail(proxyError("bad_request", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
     const refused = await deps.scrub?.apply(ctx);
     if (refused) return ctx.fail(refused);
-    // From here on silence is upstream's, bounded by the read timeout, not the idle timeout.
-    server?.timeout(req, 0);
     describeRequest(ctx);
     if (route.endpoint === "chat_completions") askForStreamUsage(ctx);
     const upstream = deps.config.upstreams[route.upstream];
