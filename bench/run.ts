@@ -134,6 +134,8 @@ try {
     sluiceRow("scrub"),
     sluiceRow("no-ledger"),
     sluiceRow("telemetry"),
+    sluiceRow("otel"),
+    sluiceRow("otel-content"),
   ];
 
   const runs: TargetRun[] = [];
@@ -148,6 +150,7 @@ try {
       continue;
     }
     cleanups.push(() => target.stop());
+    const exportsBefore = collector.received();
     const nonStream = await nonStreamed(target, {
       ...(wrk.ok ? { wrk: wrk.value } : {}),
       tmp,
@@ -156,10 +159,11 @@ try {
     });
     if (id === "sluice-scrub") target.notes.push(await scrubCheck(mockUrl));
     if (target.adminUrl) target.notes.push(await metricsCheck(target.adminUrl));
-    if (id === "sluice-telemetry") {
+    if (id === "sluice-telemetry" || id.startsWith("sluice-otel")) {
       const got = collector.received();
       target.notes.push(
-        `telemetry on: the collector received ${got.langfuse} Langfuse and ${got.otlp} OTLP exports`,
+        `telemetry on: the collector received ${got.langfuse - exportsBefore.langfuse} Langfuse and ` +
+          `${got.otlp - exportsBefore.otlp} OTLP exports (${((got.bytes - exportsBefore.bytes) / 1e6).toFixed(1)} MB)`,
       );
     }
     const stream = await streamLatency(target, STREAM);
@@ -215,6 +219,7 @@ try {
   for (const [id, title, script] of [
     ["scrub", "Secret scrubbing and restore (issue 5)", "bench/scrub.bench.ts"],
     ["metrics", "Metrics recording on the request path (issue 3)", "bench/metrics-overhead.bench.ts"],
+    ["otel", "OpenTelemetry export per call, split by where it is paid (issue 15)", "bench/otel.bench.ts"],
   ] as const) {
     say(title);
     const run = Bun.spawnSync([process.execPath, join(ROOT, script)], {

@@ -40,7 +40,7 @@ export interface BenchResults {
 }
 
 export interface MicroRun {
-  id: "scrub" | "metrics";
+  id: "scrub" | "metrics" | "otel";
   title: string;
   command: string;
   output: string;

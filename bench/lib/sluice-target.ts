@@ -13,7 +13,15 @@ import { type BenchEnv, ready, type Target } from "./targets.ts";
  * ledger at its default) and changes one thing, so the difference to "defaults" is that thing's
  * cost.
  */
-export type SluiceVariant = "defaults" | "warn" | "tls" | "scrub" | "no-ledger" | "telemetry";
+export type SluiceVariant =
+  | "defaults"
+  | "warn"
+  | "tls"
+  | "scrub"
+  | "no-ledger"
+  | "telemetry"
+  | "otel"
+  | "otel-content";
 
 interface VariantSpec {
   label: string;
@@ -50,6 +58,16 @@ export const SLUICE_VARIANTS: Record<SluiceVariant, VariantSpec> = {
       SLUICE_LANGFUSE_SECRET_KEY: "sk-bench",
       SLUICE_OTEL_ENDPOINT: env.collectorUrl ?? "",
     }),
+  },
+  otel: {
+    label: "sluice, OpenTelemetry export on",
+    changes: "SLUICE_OTEL_ENDPOINT pointing at a local OTLP collector that answers at once",
+    env: (env) => ({ SLUICE_OTEL_ENDPOINT: env.collectorUrl ?? "" }),
+  },
+  "otel-content": {
+    label: "sluice, OpenTelemetry with content capture",
+    changes: "the same plus SLUICE_OTEL_CAPTURE_CONTENT=on (prompt and answer on every span)",
+    env: (env) => ({ SLUICE_OTEL_ENDPOINT: env.collectorUrl ?? "", SLUICE_OTEL_CAPTURE_CONTENT: "on" }),
   },
 };
 

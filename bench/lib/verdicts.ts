@@ -70,6 +70,8 @@ export function issue14Verdicts(r: BenchResults): string[] {
     ["ledger", "sluice-defaults", "sluice-no-ledger"],
     ["scrubbing (typical request)", "sluice-scrub", "sluice-defaults"],
     ["telemetry (Langfuse and OTLP)", "sluice-telemetry", "sluice-defaults"],
+    ["OpenTelemetry export (issue 15)", "sluice-otel", "sluice-defaults"],
+    ["OpenTelemetry export with content capture", "sluice-otel-content", "sluice-defaults"],
   ] as const) {
     const goal = `${feature} costs under 3% of throughput when on`;
     const a = find(r, on)?.nonStream;

@@ -4,12 +4,19 @@
 // are retried, anything else is refused and not retried. Promises: never throws, never follows
 // a redirect (the headers may carry credentials), never waits past its timeout.
 import { describeFailure } from "./client.ts";
-import { decodePartialSuccess, encodeRequest, type KeyValue, type Scope } from "./otel-proto.ts";
+import {
+  decodePartialSuccess,
+  encodeRequest,
+  envelope,
+  type KeyValue,
+  type Scope,
+  type SpanData,
+} from "./otel-proto.ts";
 import type { BatchClient, SendOutcome } from "./sender.ts";
 
-/** One span as the sender keeps it: encoded off the request path, with its size. */
-export interface EncodedSpan {
-  data: Uint8Array;
+/** One span as the sender keeps it once built (off the request path), with its estimated size. */
+export interface BuiltSpan {
+  span: SpanData;
   bytes: number;
 }
 
@@ -47,15 +54,15 @@ function hint(status: number): string {
   return "";
 }
 
-export function createCollectorClient(o: CollectorOptions): BatchClient<EncodedSpan> {
+export function createCollectorClient(o: CollectorOptions): BatchClient<BuiltSpan> {
   let controller = new AbortController();
   const headers = { ...o.headers, "content-type": "application/x-protobuf" };
+  const env = envelope(o.resource, o.scope);
   return {
     async send(batch) {
       const body = encodeRequest(
-        o.resource,
-        o.scope,
-        batch.map((b) => b.data),
+        env,
+        batch.map((b) => b.span),
       );
       try {
         const res = await o.fetch(o.url, {

@@ -24,8 +24,17 @@ export interface SpanContext {
   sampled: boolean;
 }
 
-const HEX = /^[0-9a-f]+$/;
-const ZEROS = /^0+$/;
+/** Lower-case hex of the given length at `from`, and not all zeros (when `nonZero`). */
+function hexAt(v: string, from: number, len: number, nonZero: boolean): boolean {
+  let any = false;
+  for (let i = from; i < from + len; i++) {
+    const c = v.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    if (!digit && !(c >= 97 && c <= 102)) return false;
+    if (c !== 48) any = true;
+  }
+  return any || !nonZero;
+}
 
 /**
  * Parses a traceparent by the W3C rules: lower-case hex, no all-zero ids, version ff invalid,
@@ -35,17 +44,11 @@ export function parseTraceparent(value: string | undefined | null): Traceparent 
   if (!value) return undefined;
   const v = value.trim();
   if (v.length < 55) return undefined;
-  const version = v.slice(0, 2);
-  if (!HEX.test(version) || version === "ff") return undefined;
-  if (version === "00" ? v.length !== 55 : v.length > 55 && v[55] !== "-") return undefined;
+  if (!hexAt(v, 0, 2, false) || v.startsWith("ff")) return undefined;
+  if (v.startsWith("00") ? v.length !== 55 : v.length > 55 && v[55] !== "-") return undefined;
   if (v[2] !== "-" || v[35] !== "-" || v[52] !== "-") return undefined;
-  const traceId = v.slice(3, 35);
-  const parentId = v.slice(36, 52);
-  const flags = v.slice(53, 55);
-  if (!HEX.test(traceId) || ZEROS.test(traceId)) return undefined;
-  if (!HEX.test(parentId) || ZEROS.test(parentId)) return undefined;
-  if (!HEX.test(flags)) return undefined;
-  return { traceId, parentId, flags: Number.parseInt(flags, 16) };
+  if (!hexAt(v, 3, 32, true) || !hexAt(v, 36, 16, true) || !hexAt(v, 53, 2, false)) return undefined;
+  return { traceId: v.slice(3, 35), parentId: v.slice(36, 52), flags: Number.parseInt(v.slice(53, 55), 16) };
 }
 
 export const formatTraceparent = (c: SpanContext): string =>

@@ -54,11 +54,19 @@ const PRESET_NAMES: Record<string, string> = { xai: "x_ai", anthropic: "anthropi
  * the telemetry "flavour" the conventions say the attribute discriminates.
  */
 export function providerName(api: Api, host: string, preset?: string): string {
-  const h = host.toLowerCase();
-  for (const [re, name] of KNOWN_HOSTS) if (re.test(h)) return name;
-  if (preset) return PRESET_NAMES[preset] ?? preset;
-  return api === "gemini" ? "gcp.gemini" : api;
+  const key = `${api} ${host} ${preset ?? ""}`;
+  let name = providers.get(key);
+  if (name === undefined) {
+    const h = host.toLowerCase();
+    name = KNOWN_HOSTS.find(([re]) => re.test(h))?.[1];
+    name ??= preset ? (PRESET_NAMES[preset] ?? preset) : api === "gemini" ? "gcp.gemini" : api;
+    if (providers.size < 256) providers.set(key, name);
+  }
+  return name;
 }
+
+/** Memoised: a handful of upstreams per process, asked once per call. */
+const providers = new Map<string, string>();
 
 export interface Server {
   address: string;

@@ -46,10 +46,15 @@ const VARINT = 0;
 const I64 = 1;
 const I32 = 5;
 
+/** Nibble values of the hex digits, by character code (-1: not a hex digit). */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) NIBBLE["0123456789abcdef".charCodeAt(i)] = i;
+for (let i = 10; i < 16; i++) NIBBLE["ABCDEF".charCodeAt(i - 10)] = i;
+
 class Writer {
-  buf: Uint8Array<ArrayBuffer> = new Uint8Array(4096);
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(64 * 1024);
   pos = 0;
-  private readonly view = () => new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private view = new DataView(this.buf.buffer);
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -58,6 +63,7 @@ class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   varint(n: number): void {
@@ -87,21 +93,21 @@ class Writer {
   fixed64(field: number, v: bigint): void {
     this.tag(field, I64);
     this.ensure(8);
-    this.view().setBigUint64(this.pos, BigInt.asUintN(64, v), true);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, v), true);
     this.pos += 8;
   }
 
   fixed32(field: number, v: number): void {
     this.tag(field, I32);
     this.ensure(4);
-    this.view().setUint32(this.pos, v >>> 0, true);
+    this.view.setUint32(this.pos, v >>> 0, true);
     this.pos += 4;
   }
 
   double(field: number, v: number): void {
     this.tag(field, I64);
     this.ensure(8);
-    this.view().setFloat64(this.pos, v, true);
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
   }
 
@@ -132,27 +138,51 @@ class Writer {
   string(field: number, s: string): void {
     const at = this.begin(field);
     this.ensure(s.length * 3);
-    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+    // Keys, names and ids are ASCII: copied by hand, which beats encodeInto on short strings.
+    const start = this.pos;
+    let i = 0;
+    for (; i < s.length && i < 256; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      this.buf[start + i] = c;
+    }
+    if (i === s.length) this.pos = start + i;
+    else this.pos = start + encoder.encodeInto(s, this.buf.subarray(start)).written;
     this.end(at);
   }
 
   hex(field: number, hex: string): void {
     const at = this.begin(field);
     this.ensure(hex.length / 2);
-    for (let i = 0; i < hex.length; i += 2) this.buf[this.pos++] = Number.parseInt(hex.slice(i, i + 2), 16);
+    for (let i = 0; i < hex.length; i += 2)
+      this.buf[this.pos++] = (NIBBLE[hex.charCodeAt(i)]! << 4) | NIBBLE[hex.charCodeAt(i + 1)]!;
     this.end(at);
   }
 
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.byteLength);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.byteLength;
+    const n = bytes.byteLength;
+    this.ensure(n);
+    // TypedArray.set costs more than a loop for the few bytes of a key.
+    if (n > 64) this.buf.set(bytes, this.pos);
+    else for (let i = 0; i < n; i++) this.buf[this.pos + i] = bytes[i]!;
+    this.pos += n;
   }
 
-  done(): Uint8Array<ArrayBuffer> {
-    return this.buf.slice(0, this.pos);
+  /** The bytes written since the last reset, as a copy; the writer is reused for the next message. */
+  take(): Uint8Array<ArrayBuffer> {
+    const out = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    // A huge message (captured content) does not keep its buffer alive afterwards.
+    if (this.buf.length > 4 * 1024 * 1024) {
+      this.buf = new Uint8Array(64 * 1024);
+      this.view = new DataView(this.buf.buffer);
+    }
+    return out;
   }
 }
+
+/** One writer for the whole process: encoding is synchronous, so it is never shared. */
+const shared = new Writer();
 
 const encoder = new TextEncoder();
 
@@ -174,19 +204,33 @@ function anyValue(w: Writer, field: number, v: AnyValue): void {
   w.end(at);
 }
 
+/** Attribute keys come from a small fixed set: each is encoded once (field tag, length, bytes). */
+const keyFields = new Map<string, Uint8Array>();
+
+function keyField(w: Writer, key: string): void {
+  let bytes = keyFields.get(key);
+  if (bytes === undefined) {
+    const start = w.pos;
+    w.string(1, key);
+    bytes = w.buf.slice(start, w.pos);
+    if (keyFields.size < 1024) keyFields.set(key, bytes);
+    return;
+  }
+  w.raw(bytes);
+}
+
 function keyValues(w: Writer, field: number, kvs: KeyValue[]): void {
   for (const kv of kvs) {
     const at = w.begin(field);
-    w.string(1, kv.key);
+    keyField(w, kv.key);
     anyValue(w, 2, kv.value);
     w.end(at);
   }
 }
 
-/** One trace.v1.Span, ready to be embedded in a request. */
-export function encodeSpan(s: SpanData): Uint8Array {
-  const w = new Writer();
-  const at = w.begin(2); // ScopeSpans.spans: the tag and length travel with the span
+/** ScopeSpans.spans entry: one trace.v1.Span with its field tag and length. */
+function span(w: Writer, s: SpanData): void {
+  const at = w.begin(2);
   w.hex(1, s.traceId);
   w.hex(2, s.spanId);
   if (s.traceState) w.string(3, s.traceState);
@@ -206,30 +250,64 @@ export function encodeSpan(s: SpanData): Uint8Array {
   w.end(status);
   w.fixed32(16, s.flags);
   w.end(at);
-  return w.done();
 }
 
-/** A collector.trace.v1.ExportTraceServiceRequest around already-encoded spans. */
-export function encodeRequest(
-  resource: KeyValue[],
-  scope: Scope,
-  spans: Uint8Array[],
-): Uint8Array<ArrayBuffer> {
-  const w = new Writer();
-  const rs = w.begin(1);
+/** The parts of a request that are the same for every batch, encoded once. */
+export interface Envelope {
+  resource: Uint8Array;
+  scope: Uint8Array;
+  schema: Uint8Array;
+}
+
+export function envelope(resource: KeyValue[], scope: Scope): Envelope {
+  const w = shared;
   const res = w.begin(1);
   keyValues(w, 1, resource);
   w.end(res);
-  const ss = w.begin(2);
+  const resourceField = w.take();
   const sc = w.begin(1);
   w.string(1, scope.name);
   w.string(2, scope.version);
   w.end(sc);
-  for (const span of spans) w.raw(span);
+  const scopeField = w.take();
   w.string(3, scope.schemaUrl);
-  w.end(ss);
-  w.end(rs);
-  return w.done();
+  return { resource: resourceField, scope: scopeField, schema: w.take() };
+}
+
+const varintSize = (n: number) => {
+  let size = 1;
+  while (n >= 2 ** (7 * size)) size++;
+  return size;
+};
+
+/**
+ * A collector.trace.v1.ExportTraceServiceRequest: ResourceSpans{resource, ScopeSpans{scope,
+ * spans, schema_url}}. The spans are written straight into the buffer after room for the
+ * envelope's head, which is filled in once their length is known: one copy per request.
+ */
+export function encodeRequest(env: Envelope, spans: SpanData[]): Uint8Array<ArrayBuffer> {
+  const w = shared;
+  const room = 12 + env.resource.byteLength + env.scope.byteLength;
+  w.ensure(room);
+  w.pos = room;
+  for (const s of spans) span(w, s);
+  w.raw(env.schema);
+  const end = w.pos;
+  const scopeSpansLen = env.scope.byteLength + (end - room);
+  const resourceSpansLen = env.resource.byteLength + 1 + varintSize(scopeSpansLen) + scopeSpansLen;
+  const head = 1 + varintSize(resourceSpansLen) + resourceSpansLen - scopeSpansLen + env.scope.byteLength;
+  const start = room - head;
+  w.pos = start;
+  w.tag(1, LEN);
+  w.varint(resourceSpansLen);
+  w.raw(env.resource);
+  w.tag(2, LEN);
+  w.varint(scopeSpansLen);
+  w.raw(env.scope);
+  const out = w.buf.slice(start, end);
+  w.pos = 0;
+  w.take();
+  return out;
 }
 
 /** ExportTraceServiceResponse.partial_success: how many spans the collector refused, and why. */

@@ -14,7 +14,7 @@ import type { Exchange } from "../proxy/exchange.ts";
 import type { ExchangeObserver } from "../proxy/observe.ts";
 import { presets } from "../translate/presets.ts";
 import { VERSION } from "../version.ts";
-import { createCollectorClient, type EncodedSpan } from "./otel-client.ts";
+import { type BuiltSpan, createCollectorClient } from "./otel-client.ts";
 import { fitMessages, inputContent, outputMessages } from "./otel-content.ts";
 import {
   createIdSource,
@@ -24,7 +24,7 @@ import {
   startContext,
 } from "./otel-context.ts";
 import { providerName, type RequestParams, requestParams, serverOf } from "./otel-genai.ts";
-import { encodeSpan, type KeyValue } from "./otel-proto.ts";
+import type { KeyValue, SpanData } from "./otel-proto.ts";
 import { type SpanContent, type SpanRecord, toSpanData } from "./otel-span.ts";
 import { type AssembledOutput, createOutputAssembler, type OutputAssembler } from "./output.ts";
 import { configuredSecrets } from "./secrets.ts";
@@ -154,15 +154,15 @@ export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}):
     };
   };
 
-  const build = (rec: Pending): EncodedSpan => {
+  const build = (rec: Pending): BuiltSpan => {
     let content: SpanContent | undefined;
     try {
       content = contentOf(rec);
     } catch {
       content = { cut: true }; // Never expected; a span without content beats losing it.
     }
-    const data = encodeSpan(toSpanData({ ...rec, ...(content ? { content } : {}) }, timeOrigin));
-    return { data, bytes: data.byteLength };
+    const span = toSpanData({ ...rec, ...(content ? { content } : {}) }, timeOrigin);
+    return { span, bytes: estimatedBytes(span) };
   };
 
   const client = createCollectorClient({
@@ -173,7 +173,7 @@ export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}):
     timeoutMs: opts.requestTimeoutMs ?? 10_000,
     fetch: opts.fetch ?? fetch,
   });
-  const sender = createSender<Pending, EncodedSpan>({
+  const sender = createSender<Pending, BuiltSpan>({
     client,
     build,
     log,
@@ -227,10 +227,29 @@ export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}):
       };
       const output = l.out?.result();
       if (output !== undefined) rec.output = output;
-      sender.enqueue(rec, OVERHEAD_BYTES + (l.body?.byteLength ?? 0) + (output ? 2 * cap : 0));
+      sender.enqueue(rec, OVERHEAD_BYTES + (l.body?.byteLength ?? 0) + outputChars(output));
     },
   };
   return { observer, flush: (ms) => sender.flush(ms), stats: () => sender.stats() };
+}
+
+/** About what an assembled answer holds in memory, without serialising it. */
+function outputChars(out: AssembledOutput | undefined): number {
+  if (out === undefined || "error" in out) return out === undefined ? 0 : 4096;
+  let n = out.content.length + (out.thinking?.length ?? 0);
+  for (const tc of out.tool_calls ?? []) n += tc.function.name.length + tc.function.arguments.length + 64;
+  return 2 * n;
+}
+
+/** About what a span takes on the wire (for the batch byte budget): keys, values, ids. */
+function estimatedBytes(span: SpanData): number {
+  let n = 96 + span.name.length;
+  for (const { key, value } of span.attributes)
+    n +=
+      8 +
+      key.length +
+      ("s" in value ? value.s.length : "a" in value ? value.a.join("").length + 4 * value.a.length : 10);
+  return n;
 }
 
 /** One start-up line: where spans go (no credentials), and a hint for the gRPC port. */

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import {
   decodePartialSuccess,
   encodeRequest,
-  encodeSpan,
+  envelope,
   type SpanData,
 } from "../../../src/telemetry/otel-proto.ts";
 import { decodeTraces, encodeExportResponse } from "../../helpers/otlp-receiver.ts";
@@ -27,10 +27,8 @@ const span = (over: Partial<SpanData> = {}): SpanData => ({
   ...over,
 });
 
-const roundTrip = (spans: SpanData[]) =>
-  decodeTraces(
-    encodeRequest([{ key: "service.name", value: { s: "sluice" } }], scope, spans.map(encodeSpan)),
-  );
+const env = envelope([{ key: "service.name", value: { s: "sluice" } }], scope);
+const roundTrip = (spans: SpanData[]) => decodeTraces(encodeRequest(env, spans));
 
 describe("OTLP protobuf encoding", () => {
   test("ids, names, kind, times, flags and trace state decode as sent", () => {
@@ -101,6 +99,16 @@ describe("OTLP protobuf encoding", () => {
   test("many spans in one request keep their order", () => {
     const spans = Array.from({ length: 50 }, (_, i) => span({ name: `s${i}` }));
     expect(roundTrip(spans).map((s) => s.name)).toEqual(spans.map((s) => s.name));
+  });
+
+  test("envelope lengths of every size decode (one, two and three varint bytes), and requests do not bleed", () => {
+    for (const n of [0, 1, 3, 120, 2000]) {
+      const spans = Array.from({ length: n }, (_, i) => span({ name: `n${n}-${i}` }));
+      const got = roundTrip(spans);
+      expect(got).toHaveLength(n);
+      if (n > 0) expect(got.at(-1)!.name).toBe(`n${n}-${n - 1}`);
+      for (const s of got) expect(s.scope.schemaUrl).toBe(scope.schemaUrl);
+    }
   });
 });
 
