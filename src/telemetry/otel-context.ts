@@ -54,8 +54,6 @@ export function parseTraceparent(value: string | undefined | null): Traceparent 
 export const formatTraceparent = (c: SpanContext): string =>
   `00-${c.traceId}-${c.spanId}-${c.flags.toString(16).padStart(2, "0")}`;
 
-const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
 export interface IdSource {
   /** 16 random bytes as 32 hex characters, never all zeros. */
   traceId(): string;
@@ -64,7 +62,7 @@ export interface IdSource {
 }
 
 export function createIdSource(fill: (buf: Uint8Array) => void = (b) => crypto.getRandomValues(b)): IdSource {
-  const pool = new Uint8Array(4096);
+  const pool = Buffer.alloc(4096);
   let at = pool.length;
   const hex = (n: number): string => {
     for (;;) {
@@ -72,12 +70,9 @@ export function createIdSource(fill: (buf: Uint8Array) => void = (b) => crypto.g
         fill(pool);
         at = 0;
       }
-      let s = "";
       let any = 0;
-      for (let i = at; i < at + n; i++) {
-        any |= pool[i]!;
-        s += BYTE_HEX[pool[i]!];
-      }
+      for (let i = at; i < at + n; i++) any |= pool[i]!;
+      const s = pool.toString("hex", at, at + n);
       at += n;
       if (any !== 0) return s;
     }

@@ -7,12 +7,10 @@
 // refused are not exported (no unauthenticated writes into a team's traces); a parent that
 // did not sample is propagated but not exported; content only with capture on, after
 // scrubbing, with sluice's configured keys swept out.
-import { hostname } from "node:os";
-import type { Config, UpstreamName } from "../config/types.ts";
+import type { Config } from "../config/types.ts";
 import type { Logger } from "../log.ts";
 import type { Exchange } from "../proxy/exchange.ts";
 import type { ExchangeObserver } from "../proxy/observe.ts";
-import { presets } from "../translate/presets.ts";
 import { VERSION } from "../version.ts";
 import { type BuiltSpan, createCollectorClient } from "./otel-client.ts";
 import { fitMessages, inputContent, outputMessages } from "./otel-content.ts";
@@ -24,7 +22,7 @@ import {
   startContext,
 } from "./otel-context.ts";
 import { providerName, type RequestParams, requestParams, serverOf } from "./otel-genai.ts";
-import type { KeyValue, SpanData } from "./otel-proto.ts";
+import { announce, estimatedBytes, outputChars, resourceOf, targetOf } from "./otel-parts.ts";
 import { type SpanContent, type SpanRecord, toSpanData } from "./otel-span.ts";
 import { type AssembledOutput, createOutputAssembler, type OutputAssembler } from "./output.ts";
 import { configuredSecrets } from "./secrets.ts";
@@ -74,38 +72,6 @@ interface Pending extends SpanRecord {
   /** The body was too large to hold: no input content. */
   bodyCut?: boolean;
   output?: AssembledOutput;
-}
-
-function resourceOf(config: Config): KeyValue[] {
-  const attrs: Record<string, string> = {
-    "service.version": VERSION,
-    "service.instance.id": crypto.randomUUID(),
-    "host.name": hostname(),
-    "telemetry.sdk.name": "sluice",
-    "telemetry.sdk.version": VERSION,
-    ...config.otel.resourceAttributes,
-  };
-  // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES, as the spec says,
-  // unless it is only sluice's default.
-  const named = config.otel.resourceAttributes["service.name"];
-  attrs["service.name"] = config.otel.serviceName === "sluice" && named ? named : config.otel.serviceName;
-  return Object.entries(attrs).map(([key, s]) => ({ key, value: { s } }));
-}
-
-/** Where a call went: base URL, the API spoken there and the preset it came from. */
-function targetOf(config: Config, ex: Exchange): { baseUrl: string; api: Exchange["api"]; preset?: string } {
-  const provider = ex.routedTo === undefined ? undefined : config.providers[ex.routedTo];
-  if (provider) {
-    const preset = provider.preset ? presets[provider.preset] : undefined;
-    const format = provider.format ?? preset?.format ?? "openai";
-    return {
-      baseUrl: provider.base_url ?? preset?.baseUrl ?? "",
-      api: format === "anthropic" ? "anthropic" : "openai",
-      ...(provider.preset ? { preset: provider.preset } : {}),
-    };
-  }
-  const up = config.upstreams[ex.upstream as UpstreamName] ?? config.upstreams[ex.api];
-  return { baseUrl: up.baseUrl, api: up.api };
 }
 
 export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}): Otel {
@@ -231,39 +197,4 @@ export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}):
     },
   };
   return { observer, flush: (ms) => sender.flush(ms), stats: () => sender.stats() };
-}
-
-/** About what an assembled answer holds in memory, without serialising it. */
-function outputChars(out: AssembledOutput | undefined): number {
-  if (out === undefined || "error" in out) return out === undefined ? 0 : 4096;
-  let n = out.content.length + (out.thinking?.length ?? 0);
-  for (const tc of out.tool_calls ?? []) n += tc.function.name.length + tc.function.arguments.length + 64;
-  return 2 * n;
-}
-
-/** About what a span takes on the wire (for the batch byte budget): keys, values, ids. */
-function estimatedBytes(span: SpanData): number {
-  let n = 96 + span.name.length;
-  for (const { key, value } of span.attributes)
-    n +=
-      8 +
-      key.length +
-      ("s" in value ? value.s.length : "a" in value ? value.a.join("").length + 4 * value.a.length : 10);
-  return n;
-}
-
-/** One start-up line: where spans go (no credentials), and a hint for the gRPC port. */
-function announce(log: Logger, url: string, capture: boolean): void {
-  let shown = url;
-  let port = "";
-  try {
-    const u = new URL(url);
-    shown = `${u.protocol}//${u.host}${u.pathname}`;
-    port = u.port;
-  } catch {
-    // Validated at load; never expected.
-  }
-  log.info("opentelemetry export on", { endpoint: shown, capture_content: capture });
-  if (port === "4317")
-    log.warn("port 4317 is OTLP/gRPC; sluice sends OTLP/HTTP, usually on port 4318", { endpoint: shown });
 }

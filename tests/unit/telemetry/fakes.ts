@@ -66,3 +66,20 @@ export function scriptedClient(answers: SendOutcome[]) {
   };
   return client;
 }
+
+/** Minimal Langfuse bodies for one trace id, as a sender's build step would make them. */
+export function bodiesFor(id: string, bytes: number): LangfuseBodies {
+  return {
+    trace: { id, name: "n", timestamp: new Date(0), tags: [], metadata: {} },
+    generation: {
+      id: "g",
+      traceId: id,
+      name: "n",
+      startTime: new Date(0),
+      endTime: new Date(0),
+      level: "DEFAULT",
+      metadata: {},
+    },
+    bytes,
+  };
+}

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import type { LangfuseBodies, TraceRecord } from "../../../src/telemetry/generation.ts";
 import { createSender } from "../../../src/telemetry/sender.ts";
-import { recordingLog, scriptedClient } from "./fakes.ts";
+import { bodiesFor, recordingLog, scriptedClient } from "./fakes.ts";
 import { finishedExchange } from "./fixture.ts";
 
 const rec = (id: string): TraceRecord => ({ ex: finishedExchange({ id }), bodyBytes: 0 });
@@ -16,19 +16,7 @@ function lingering(lingerMs: number) {
     log: recordingLog(),
     sink: "otel collector",
     unit: "spans",
-    build: (r) => ({
-      trace: { id: r.ex.id, name: "n", timestamp: new Date(0), tags: [], metadata: {} },
-      generation: {
-        id: "g",
-        traceId: r.ex.id,
-        name: "n",
-        startTime: new Date(0),
-        endTime: new Date(0),
-        level: "DEFAULT",
-        metadata: {},
-      },
-      bytes: 10,
-    }),
+    build: (r) => bodiesFor(r.ex.id, 10),
     maxQueued: 100,
     maxQueuedBytes: 1_000_000,
     batchSize: 3,
