@@ -91,6 +91,16 @@ describe("toSpanData", () => {
     });
   });
 
+  test("a fallback that answered is named", () => {
+    expect(
+      attrs(rec({ ex: finishedExchange({ fallback: "openrouter", upstream: "openrouter" }) })),
+    ).toMatchObject({
+      "sluice.upstream": "openrouter",
+      "sluice.fallback": "openrouter",
+    });
+    expect(attrs(rec())["sluice.fallback"]).toBeUndefined();
+  });
+
   test("a routed call names the backend's model, keeps the client's, claims no response model", () => {
     const ex = finishedExchange({
       routedTo: "local",
