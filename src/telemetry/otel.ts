@@ -3,10 +3,10 @@
 // no-op without an endpoint. On the request path it only makes the span's ids (so the
 // upstream request can carry them in traceparent) and notes a few request settings;
 // attributes, content and protobuf are built in the background, per batch.
-// Promises: nothing here waits on the collector or throws into the proxy; calls the key gate
-// refused are not exported (no unauthenticated writes into a team's traces); a parent that
-// did not sample is propagated but not exported; content only with capture on, after
-// scrubbing, with sluice's configured keys swept out.
+// Promises: nothing here waits on the collector or throws into the proxy; behind the key
+// gate, calls that did not pass it are not exported (no unauthenticated writes into a team's
+// traces); a parent that did not sample is propagated but not exported; content only with
+// capture on, after scrubbing, with sluice's configured keys swept out.
 import type { Config } from "../config/types.ts";
 import type { Logger } from "../log.ts";
 import type { Exchange } from "../proxy/exchange.ts";
@@ -179,8 +179,12 @@ export function createOtel(config: Config, log: Logger, opts: OtelOptions = {}):
     onEnd(ex) {
       const l = spans.get(ex);
       spans.delete(ex);
-      if (!l?.ctx.sampled || ex.errorKind === "unauthorized") return;
-      const target = targetOf(live(), ex);
+      if (!l?.ctx.sampled) return;
+      const cfg = live();
+      // Behind the key gate only callers that passed it are traced (a refusal, a lockout or
+      // anything refused before the gate leaves no span).
+      if (cfg.apiKeys.length > 0 && ex.client === undefined) return;
+      const target = targetOf(cfg, ex);
       const host = serverOf(target.baseUrl);
       const rec: Pending = {
         ex: { ...ex },

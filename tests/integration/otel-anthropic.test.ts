@@ -216,14 +216,21 @@ describe("Anthropic spans", () => {
     expect(s.attributes["http.response.status_code"]).toBe(200);
   });
 
-  test("a call the key gate refused is not exported (no unauthenticated writes into traces)", async () => {
+  test("calls that did not pass the key gate are not exported: refusals and the lockout's 429", async () => {
     const before = rx.spans.length;
-    const r = await fetch(`${sluice.url}/v1/messages`, {
-      method: "POST",
-      headers: { "x-api-key": "wrong", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify(body(false)),
-    });
-    expect(r.status).toBe(401);
+    const statuses: number[] = [];
+    // The gate locks an address out after 10 wrong keys; the 11th is refused with 429.
+    for (let i = 0; i < 11; i++) {
+      const r = await fetch(`${sluice.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": `wrong-${i}`, "anthropic-version": "2023-06-01" },
+        body: JSON.stringify(body(false)),
+      });
+      await r.text();
+      statuses.push(r.status);
+    }
+    expect(statuses.at(0)).toBe(401);
+    expect(statuses.at(-1)).toBe(429);
     await sluice.flushTelemetry();
     expect(rx.spans.length).toBe(before);
   });
