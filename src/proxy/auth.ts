@@ -12,9 +12,11 @@ export interface KeyGate {
 
 const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
 
-/** Every credential a client may present, in the header styles the SDKs use. */
+/** Every credential a client may present, in the header styles the SDKs use (and x-sluice-key). */
 export function presentedKeys(headers: Headers, query: string): string[] {
   const keys: string[] = [];
+  const own = headers.get("x-sluice-key");
+  if (own) keys.push(own.trim());
   const auth = headers.get("authorization");
   if (auth && /^bearer\s+/i.test(auth)) keys.push(auth.replace(/^bearer\s+/i, "").trim());
   const xApi = headers.get("x-api-key");

@@ -56,6 +56,8 @@ export interface RequestContext {
   body: Uint8Array;
   /** null: the body was decompressed, send it without content-encoding. */
   contentEncoding?: string | null;
+  /** The gate let the request in by x-sluice-key: its own credential headers may go upstream. */
+  ownCredentials?: boolean;
   /** Set when the request had secrets replaced by pseudonyms that the answer must get back. */
   restorer?: Restorer;
   /** The body parsed as JSON, memoised; undefined when it is not JSON. */

@@ -10,6 +10,7 @@ import { validateAnthropic } from "../routing/anthropic.ts";
 import { listModels } from "../routing/models.ts";
 import { buildPlan } from "../routing/plan.ts";
 import { readBody } from "./body.ts";
+import { keepsOwnCredentials } from "./client-credentials.ts";
 import { createContext, type ProxyDeps, type RequestContext } from "./context.ts";
 import { newExchange } from "./exchange.ts";
 import { passGate } from "./gate-step.ts";
@@ -53,6 +54,7 @@ export async function forward(
       const name = passGate(deps.gate, deps.gateLimit, req, url.query, server);
       if (isProxyError(name)) return ctx.fail(name);
       ex.client = name;
+      ctx.ownCredentials = keepsOwnCredentials(deps.gate, req.headers, url.query);
     }
     // The body's own timers (body.ts) guard the upload from here: Bun's idle timeout would close
     // a stalled connection without an answer; later, silence is upstream's (the read timeout).

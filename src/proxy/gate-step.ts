@@ -45,6 +45,6 @@ export function passGate(
   limit.fail(address);
   return proxyError(
     "unauthorized",
-    "missing or invalid sluice API key (Authorization: Bearer, x-api-key or x-goog-api-key)",
+    "missing or invalid sluice API key (Authorization: Bearer, x-api-key, x-goog-api-key or x-sluice-key)",
   );
 }

@@ -26,6 +26,8 @@ const REQUEST_DROP = new Set([
   "content-length",
   // sluice answers 100-continue itself by reading the body
   "expect",
+  // sluice's own key header: the internal key is never forwarded
+  "x-sluice-key",
 ]);
 
 /** Credential headers a client may carry; dropped when sluice's own key gate is on or a key is overridden. */

@@ -36,10 +36,12 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
     body,
     host: hostOf(target.baseUrl),
     request(key) {
-      const stripKeys = deps.gate.enabled || key !== undefined;
+      // The internal key is never forwarded; with x-sluice-key the client's own credentials may be.
+      const stripClient = deps.gate.enabled && ctx.ownCredentials !== true;
+      const stripKeys = stripClient || key !== undefined;
       const headers = upstreamRequestHeaders(req.headers, {
         upstream: { api: target.api, apiKey: key ?? "" },
-        stripClientKeys: deps.gate.enabled,
+        stripClientKeys: stripClient,
         via: deps.via,
         anthropicVersion: deps.config.anthropicVersion,
         ...(ctx.contentEncoding !== undefined ? { contentEncoding: ctx.contentEncoding } : {}),

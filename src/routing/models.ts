@@ -22,7 +22,7 @@ export async function listModels(ctx: RequestContext, router: Router): Promise<R
   const pick = deps.keys.pick(upstream.name, upstream.apiKeys, new Set());
   const headers = upstreamRequestHeaders(req.headers, {
     upstream: { api: upstream.api, apiKey: pick.kind === "key" ? pick.key : (upstream.apiKeys[0] ?? "") },
-    stripClientKeys: deps.gate.enabled,
+    stripClientKeys: deps.gate.enabled && ctx.ownCredentials !== true,
     via: deps.via,
   });
   const result = await sendWithRetries(

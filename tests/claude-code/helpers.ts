@@ -62,6 +62,8 @@ export interface ClaudeEnv {
   apiKey: string;
   /** Prepended to PATH, for commands the Bash tool may run. */
   binDir?: string;
+  /** More environment for Claude Code (ANTHROPIC_CUSTOM_HEADERS ...). */
+  extraEnv?: Record<string, string>;
 }
 
 /** Runs `claude -p PROMPT --output-format stream-json --verbose --include-partial-messages ARGS`. */
@@ -96,6 +98,7 @@ export async function runClaudeCode(prompt: string, args: string[], env: ClaudeE
         http_proxy: env.trap.url,
         NO_PROXY: "127.0.0.1,localhost",
         no_proxy: "127.0.0.1,localhost",
+        ...env.extraEnv,
       },
       stdin: "ignore",
       stdout: "pipe",
