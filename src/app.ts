@@ -8,10 +8,15 @@ import { health } from "./admin/health.ts";
 import { allowedHosts, hostAllowed, misdirected } from "./admin/host-check.ts";
 import { createAdmin } from "./admin/metrics-routes.ts";
 import type { Config } from "./config/types.ts";
+import { createGateway, type Gateway } from "./gateway/gateway.ts";
+import { createLocalLimiter } from "./gateway/limiter-local.ts";
+import { createRedisLimiter } from "./gateway/limiter-redis.ts";
+import { gatewaySection } from "./gateway/metrics.ts";
+import { createLedger, type Ledger, openStore } from "./ledger/ledger.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics/hub.ts";
 import { createPricing, type Pricing } from "./metrics/pricing.ts";
-import { createKeyGate } from "./proxy/auth.ts";
+import { createKeyGate, type GateKey } from "./proxy/auth.ts";
 import type { Exchange } from "./proxy/exchange.ts";
 import { forward, type ProxyDeps } from "./proxy/forward.ts";
 import { createGateLimit } from "./proxy/gate-step.ts";
@@ -45,6 +50,10 @@ export interface AppDeps {
   otel?: Otel;
   /** Called for every finished exchange (tests collect them). */
   onEnd?: (ex: Exchange) => void;
+  /** Ledger writer options (tests use short intervals). */
+  ledgerWriter?: { intervalMs?: number; maxBuffered?: number; opTimeoutMs?: number };
+  /** Re-read interval of a shared ledger's spend (tests use short ones). */
+  fleetRefreshMs?: number;
 }
 
 export interface SluiceApp {
@@ -56,6 +65,17 @@ export interface SluiceApp {
   telemetry: Telemetry;
   /** OpenTelemetry spans: flushed on shutdown; stats() on /metrics when an endpoint is set. */
   otel: Otel;
+  /** Budgets, limits and spend per key. */
+  gateway: Gateway;
+  /** The usage ledger; undefined with SLUICE_DATABASE_URL=off. */
+  ledger?: Ledger;
+  /**
+   * Waits (at most `timeoutMs`) for the ledger to answer, so budgets start from what was
+   * spent before a restart; false when it did not answer in time (sluice serves anyway).
+   */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** Writes what the ledger still holds (within the deadline) and lets go of Redis. */
+  close(deadlineMs: number): Promise<void>;
   /** Requests whose response has not finished yet. */
   inFlight(): number;
   /** Marks the app as draining: /health answers 503 so load balancers move away. */
@@ -84,7 +104,16 @@ const RESTART_ONLY = [
   "logFormat",
   "langfuse",
   "otel",
+  "ledger",
+  "redisUrl",
+  "ledgerRetentionDays",
 ] as const;
+
+/** Every key the gate accepts: SLUICE_API_KEYS by value, [[keys]] by digest. */
+const gateKeys = (c: Config): GateKey[] => [
+  ...c.apiKeys,
+  ...c.keys.map((k) => ({ name: k.name, sha256: k.sha256 })),
+];
 
 export function createApp(deps: AppDeps): SluiceApp {
   const startedAt = Date.now();
@@ -104,11 +133,27 @@ export function createApp(deps: AppDeps): SluiceApp {
   // Upstream URLs are read per span from the live configuration (a reload may change them).
   const otel = deps.otel ?? createOtel(deps.config, deps.log, { config: () => proxyDeps.config });
   if (otel.observer) for (const m of otelMetrics(otel)) metrics.counters.register(m);
+  const gateway = createGateway({
+    keys: deps.config.keys,
+    limiter: deps.config.redisUrl ? createRedisLimiter(deps.config.redisUrl, deps.log) : createLocalLimiter(),
+  });
+  const ledger =
+    deps.config.ledger.kind === "off"
+      ? undefined
+      : createLedger(openStore(deps.config.ledger), {
+          retentionDays: deps.config.ledgerRetentionDays,
+          spend: gateway.spend,
+          log: deps.log,
+          ...(deps.ledgerWriter ? { writer: deps.ledgerWriter } : {}),
+          ...(deps.fleetRefreshMs ? { refreshMs: deps.fleetRefreshMs } : {}),
+        });
+  metrics.counters.registerSection(gatewaySection(gateway, () => ledger?.writer));
   const proxyDeps: ProxyDeps = {
     config: deps.config,
     fetch: deps.fetch ?? (fetch as FetchFn),
-    gate: createKeyGate(deps.config.apiKeys),
+    gate: createKeyGate(gateKeys(deps.config)),
     gateLimit: createGateLimit(deps.log),
+    gateway,
     reach,
     keys: createKeyPools({ log: deps.log }),
     breakers: createBreakers({
@@ -126,6 +171,8 @@ export function createApp(deps: AppDeps): SluiceApp {
       ...(deps.observers ?? []),
       ...(telemetry.observer ? [telemetry.observer] : []),
       ...(otel.observer ? [otel.observer] : []),
+      gateway.observer,
+      ...(ledger ? [ledger.observer] : []),
     ],
     onObserverError: (where, err) =>
       deps.log.warn("observer failed", { where, error: err instanceof Error ? err.message : String(err) }),
@@ -152,7 +199,7 @@ export function createApp(deps: AppDeps): SluiceApp {
   // Routed count_tokens needs the tokenizer; load it after start-up instead of on a request.
   if (deps.config.routes.length > 0) setTimeout(() => tokenizer(), 0).unref();
   let slowMs = deps.config.slowRequestMs;
-  const operator = createAdmin({ metrics, log: deps.log });
+  const operator = createAdmin({ metrics, log: deps.log, ...(ledger ? { ledger: ledger.store } : {}) });
   // Without an admin key these paths are ordinary proxied paths on the main port.
   const mainAdmin = deps.config.adminKey
     ? operator.routes(createAdminAuth({ key: deps.config.adminKey, secure: deps.config.tls }))
@@ -186,6 +233,13 @@ export function createApp(deps: AppDeps): SluiceApp {
     metrics,
     telemetry,
     otel,
+    gateway,
+    ...(ledger ? { ledger } : {}),
+    ready: async (timeoutMs) => (ledger ? ledger.ready(timeoutMs) : true),
+    async close(deadlineMs) {
+      await ledger?.close(deadlineMs);
+      gateway.close();
+    },
     inFlight: () => inFlight,
     drain: () => {
       draining = true;
@@ -196,7 +250,8 @@ export function createApp(deps: AppDeps): SluiceApp {
         (k) => JSON.stringify(before[k]) !== JSON.stringify(config[k]),
       );
       proxyDeps.config = config;
-      proxyDeps.gate = createKeyGate(config.apiKeys);
+      proxyDeps.gate = createKeyGate(gateKeys(config));
+      gateway.reload(config.keys);
       proxyDeps.router = createRouter(config);
       // Keys may have been fixed or replaced: every key starts healthy again.
       proxyDeps.keys.reset();

@@ -7,6 +7,9 @@ export type Api = "anthropic" | "openai" | "gemini";
 export type ErrorKind =
   | "bad_request"
   | "unauthorized"
+  | "model_not_allowed"
+  | "budget_exceeded"
+  | "rate_limited"
   | "not_found"
   | "payload_too_large"
   | "request_timeout"
@@ -38,6 +41,9 @@ export interface ProxyError {
 const TABLE: Record<ErrorKind, { status: number; source: ErrorSource; retryable: boolean }> = {
   bad_request: { status: 400, source: "client", retryable: false },
   unauthorized: { status: 401, source: "client", retryable: false },
+  model_not_allowed: { status: 403, source: "client", retryable: false },
+  budget_exceeded: { status: 429, source: "client", retryable: false },
+  rate_limited: { status: 429, source: "client", retryable: false },
   not_found: { status: 404, source: "client", retryable: false },
   payload_too_large: { status: 413, source: "client", retryable: false },
   request_timeout: { status: 408, source: "client", retryable: false },

@@ -4,8 +4,10 @@ import { parseArgv } from "./cli/args.ts";
 import { runCerts } from "./cli/certs.ts";
 import { runCheck } from "./cli/check.ts";
 import { HELP } from "./cli/help.ts";
+import { runKeys } from "./cli/keys.ts";
 import { runMockUpstream } from "./cli/mock-upstream.ts";
 import { runServe } from "./cli/serve.ts";
+import { runUsage } from "./cli/usage.ts";
 import { VERSION } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +33,10 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(parsed.flags);
     case "certs":
       return runCerts(argv.slice(1));
+    case "keys":
+      return runKeys(parsed.positionals, parsed.flags);
+    case "usage":
+      return runUsage(parsed.positionals, parsed.flags);
     case "mock-upstream":
       return runMockUpstream(argv.slice(1));
   }

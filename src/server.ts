@@ -16,6 +16,7 @@ export interface RunningServer {
 }
 
 const DEFAULT_CERT = "certs/server.crt";
+const LEDGER_WAIT_MS = 5000;
 const DEFAULT_KEY = "certs/server.key";
 
 /** Generates the default cert pair on first start; a user-named missing file is an error. */
@@ -48,6 +49,16 @@ const hostForUrl = (host: string) => {
 
 export async function startServer(config: Config, deps: Omit<AppDeps, "config">): Promise<RunningServer> {
   const app = createApp({ ...deps, config });
+  // Budgets must start from the spend before a restart; a ledger that does not answer yet
+  // (PostgreSQL still starting) delays start-up a little, never for good.
+  if (!(await app.ready(LEDGER_WAIT_MS))) {
+    deps.log.warn(
+      "the ledger did not answer at start; serving anyway, budgets count from zero until it does",
+      {
+        wait_ms: LEDGER_WAIT_MS,
+      },
+    );
+  }
   const tls = config.tls
     ? { cert: await Bun.file(config.tlsCert).text(), key: await Bun.file(config.tlsKey).text() }
     : undefined;
@@ -91,6 +102,8 @@ export async function startServer(config: Config, deps: Omit<AppDeps, "config">)
       // Pending Langfuse traces and spans get what is left of the deadline; the rest is dropped and counted.
       const left = until - Date.now();
       await Promise.all([app.telemetry.flush(left), app.otel.flush(left)]);
+      // The ledger's last second: at least one attempt, even when draining used the deadline up.
+      await app.close(Math.max(1000, until - Date.now()));
       app.admin.server?.stop(true);
       return { drained };
     },

@@ -4,6 +4,7 @@
 // here ever shows request or response content, and on the main port wrong keys count against
 // the client's address (login-limit.ts) while the admin listener counts nothing.
 import { Elysia, sse } from "elysia";
+import type { LedgerStore } from "../ledger/store.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics/hub.ts";
 import { type AdminAuth, denied, tooManyGuesses } from "./auth.ts";
@@ -11,6 +12,7 @@ import type { DashboardConfig } from "./dashboard-client.ts";
 import { DEFAULT_DASHBOARD_CONFIG, dashboardPage, pageHeaders } from "./dashboard-page.ts";
 import { loginRoutes } from "./login.ts";
 import { clientAddress, createLoginLimit, type LoginLimit } from "./login-limit.ts";
+import { usageResponse } from "./usage-route.ts";
 
 export interface AdminDeps {
   metrics: Metrics;
@@ -20,6 +22,8 @@ export interface AdminDeps {
   streamIntervalMs?: number;
   /** Where a lockout of a guessing address is logged (once per lockout). */
   log?: Logger;
+  /** The usage ledger behind GET /metrics/usage (absent when it is off). */
+  ledger?: LedgerStore;
 }
 
 export interface Admin {
@@ -140,6 +144,7 @@ export function createAdmin(deps: AdminDeps): Admin {
           }),
         guard,
       )
+      .get("/metrics/usage", ({ request }) => usageResponse(request.url, deps.ledger), guard)
       .get(
         "/metrics/stream",
         ({ request, server }) => {

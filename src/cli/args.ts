@@ -3,7 +3,16 @@
 // so every setting can be given on the command line; --no-tls is short for --tls off.
 import { SETTING_NAMES, type SettingName } from "../config/schema.ts";
 
-export const COMMANDS = ["serve", "certs", "mock-upstream", "check", "help", "version"] as const;
+export const COMMANDS = [
+  "serve",
+  "certs",
+  "mock-upstream",
+  "check",
+  "keys",
+  "usage",
+  "help",
+  "version",
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {

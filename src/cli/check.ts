@@ -2,10 +2,12 @@
 // settings with their source (secrets redacted), the TLS files and each upstream's
 // reachability. Exit 0 when all is well, 1 on any error.
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { withoutCredentials } from "../config/credentials.ts";
 import { loadConfig } from "../config/load.ts";
 import { envName, isSecret, SETTING_NAMES, type SettingName } from "../config/schema.ts";
 import type { Config } from "../config/types.ts";
+import { redactUrl } from "../ledger/url.ts";
 import { tcpProbe } from "../proxy/reachability.ts";
 import { certInfo } from "../tls/selfsigned.ts";
 import { flagString, settingFlags } from "./args.ts";
@@ -14,6 +16,9 @@ import { flagString, settingFlags } from "./args.ts";
 const out = (s: string) => process.stdout.write(`${withoutCredentials(s)}\n`);
 
 function shown(name: SettingName, value: unknown): string {
+  // Connection URLs are worth seeing; only their password is secret.
+  if ((name === "database_url" || name === "redis_url") && typeof value === "string")
+    return value === "" ? "(empty)" : redactUrl(value);
   if (isSecret(name)) return value === "" ? "(empty)" : "(set, redacted)";
   if (typeof value === "boolean") return value ? "on" : "off";
   return typeof value === "string" ? (value === "" ? "(empty)" : value) : JSON.stringify(value);
@@ -45,6 +50,34 @@ function tlsProblems(config: Config): string[] {
   } catch (err) {
     return [`TLS certificate ${config.tlsCert} is unreadable: ${(err as Error).message}`];
   }
+}
+
+/** The [[keys]] table, the ledger and Redis, with a warning for each plain-text key. */
+function gatewayLines(config: Config): void {
+  for (const k of config.keys) {
+    const parts = [
+      k.budgetUsdDay !== undefined ? `$${k.budgetUsdDay}/day` : "",
+      k.budgetUsdMonth !== undefined ? `$${k.budgetUsdMonth}/month` : "",
+      k.requestsPerMinute !== undefined ? `${k.requestsPerMinute} req/min` : "",
+      k.tokensPerMinute !== undefined ? `${k.tokensPerMinute} tok/min` : "",
+      k.models !== undefined ? `models ${k.models.join(",")}` : "",
+    ].filter(Boolean);
+    out(
+      `  key ${k.name}: ${k.source === "sha256" ? "key_sha256" : k.source === "env" ? "key_env" : "plain key"}${parts.length ? ` ${parts.join(" ")}` : ""}`,
+    );
+    if (k.source === "plain") {
+      out(
+        `warning: key "${k.name}" is written in plain text in the config file; use key_sha256 (sluice keys new ${k.name}) or key_env`,
+      );
+    }
+  }
+  const l = config.ledger;
+  out(
+    `ledger: ${l.kind === "off" ? "off" : l.kind === "sqlite" ? `sqlite ${resolve(l.path)}` : `postgres ${redactUrl(l.url)}`}, retention ${config.ledgerRetentionDays} days`,
+  );
+  out(
+    `rate limits: ${config.redisUrl ? `fleet-wide in redis ${redactUrl(config.redisUrl)}` : "per instance"}`,
+  );
 }
 
 export async function runCheck(flags: Map<string, string | true>): Promise<number> {
@@ -81,7 +114,15 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
       ),
   );
   const failures = tlsProblems(config);
+  gatewayLines(config);
   if (!offline) {
+    for (const url of [config.ledger.kind === "postgres" ? config.ledger.url : "", config.redisUrl]) {
+      if (url === "") continue;
+      const state = await reachable(url, config.connectTimeoutMs);
+      out(`${url === config.redisUrl ? "redis" : "ledger"}: ${redactUrl(url)} ${state}`);
+      // sluice serves without them (counting locally, buffering rows), so this is a warning.
+      if (state !== "reachable") out(`warning: ${redactUrl(url)} is unreachable; sluice will keep retrying`);
+    }
     for (const u of Object.values(config.upstreams)) {
       const state = await reachable(u.baseUrl, config.connectTimeoutMs);
       out(`upstream ${u.name}: ${u.baseUrl} ${state}`);

@@ -3,6 +3,7 @@
 // Pure apart from reading the config file, which is injected for tests.
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
+import { keyProblems } from "./keys.ts";
 import { HEADER_NAME, parseKeyValueList } from "./otel.ts";
 import {
   envName,
@@ -102,7 +103,7 @@ export function loadConfig(input: LoadInput): LoadResult {
     else [raw[name], sources[name]] = [SETTINGS[name].default, "default"];
   }
 
-  const known = new Set<string>([...SETTING_NAMES, "providers", "routes", "pricing"]);
+  const known = new Set<string>([...SETTING_NAMES, "providers", "routes", "pricing", "keys"]);
   for (const key of Object.keys(fileData)) {
     if (!known.has(key)) errors.push(`${key} in ${file}: unknown setting`);
   }
@@ -121,12 +122,15 @@ export function loadConfig(input: LoadInput): LoadResult {
     providers: fileData.providers,
     routes: fileData.routes,
     pricing: fileData.pricing,
+    keys: fileData.keys,
   });
   if (!tables.success) {
     for (const issue of tables.issues)
       errors.push(`${v.getDotPath(issue) ?? "tables"} in ${file}: ${issue.message}`);
   } else {
     for (const p of tableProblems(tables.output)) errors.push(`${p} in ${file}`);
+    const apiKeyNames = flat.success ? splitKeys(flat.output.api_keys).map((k) => k.name) : [];
+    for (const p of keyProblems(tables.output.keys, env, apiKeyNames)) errors.push(`${p} in ${file}`);
   }
 
   if (flat.success) errors.push(...crossChecks(flat.output));

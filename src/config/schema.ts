@@ -2,6 +2,7 @@
 // validation. load.ts feeds raw values from flags, environment and TOML file through this
 // schema; nothing else in sluice reads configuration from the outside world.
 import * as v from "valibot";
+import { parseDatabaseUrl, redisUrlProblem } from "../ledger/url.ts";
 
 const INT = /^[+-]?\d+$/;
 const NUM = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -73,6 +74,20 @@ const hexKey = v.pipe(
 
 const enumOf = <T extends string>(values: readonly T[]) =>
   v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(values, `must be one of: ${values.join(", ")}`));
+
+const databaseUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check(
+    (s) => !("error" in parseDatabaseUrl(s)),
+    "must be off, sqlite://PATH or postgres://user:password@host:port/database",
+  ),
+);
+const redisUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check((s) => redisUrlProblem(s) === undefined, "must be empty or redis://[user:password@]host:port"),
+);
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export const SCRUB_MODES = ["off", "redact", "pseudonymize"] as const;
@@ -227,6 +242,23 @@ export const SETTINGS = {
   },
   slow_request_seconds: { schema: seconds(0, 86400), default: 5, doc: "slower requests are logged at warn" },
   shutdown_timeout: { schema: seconds(0, 3600), default: 30, doc: "seconds to drain on SIGTERM / SIGINT" },
+  database_url: {
+    schema: databaseUrl,
+    default: "sqlite://sluice.db",
+    doc: "usage ledger: sqlite://PATH, postgres://... (a fleet's shared ledger and budgets) or off",
+    secret: true,
+  },
+  redis_url: {
+    schema: redisUrl,
+    default: "",
+    doc: "redis://...: rate limits counted fleet-wide instead of per instance",
+    secret: true,
+  },
+  ledger_retention_days: {
+    schema: int(1, 36500),
+    default: 90,
+    doc: "ledger rows older than this many days are deleted",
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,7 +1,8 @@
-// TOML-only tables: [providers.NAME], [[routes]] and [pricing."model"]. Validated here so a
+// TOML-only tables: [providers.NAME], [[routes]], [pricing."model"] and [[keys]] (keys.ts). Validated here so a
 // bad table stops start-up with the same all-at-once report as a bad flat setting.
 import * as v from "valibot";
 import { presets } from "../translate/presets.ts";
+import { keySchema } from "./keys.ts";
 
 /** Provider presets by name (base URL, format and quirks live in translate/presets.ts). */
 export const PRESET_NAMES = Object.keys(presets) as [string, ...string[]];
@@ -61,6 +62,7 @@ export const tablesSchema = v.object({
   providers: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/)), providerSchema), {}),
   routes: v.optional(v.array(routeSchema), []),
   pricing: v.optional(v.record(v.string(), priceSchema), {}),
+  keys: v.optional(v.array(keySchema), []),
 });
 export type Tables = v.InferOutput<typeof tablesSchema>;
 

@@ -1,4 +1,7 @@
 // The validated, typed configuration the rest of sluice receives (never the raw env).
+
+import { type LedgerTarget, parseDatabaseUrl } from "../ledger/url.ts";
+import { type KeyPolicy, toKeyPolicies } from "./keys.ts";
 import { type OtelConfig, parseKeyValueList, tracesUrl } from "./otel.ts";
 import type { FlatSettings } from "./schema.ts";
 import type { PriceInput, ProviderInput, RouteInput, Tables } from "./tables.ts";
@@ -56,6 +59,13 @@ export interface Config {
   providers: Record<string, ProviderInput & { apiKeys: string[] }>;
   routes: RouteInput[];
   pricing: Record<string, PriceInput>;
+  /** The [[keys]] table: named client keys with budgets, limits and model allow-lists. */
+  keys: KeyPolicy[];
+  /** Where the usage ledger lives (SLUICE_DATABASE_URL). */
+  ledger: LedgerTarget;
+  /** SLUICE_REDIS_URL: fleet-wide rate limits; empty = per instance. */
+  redisUrl: string;
+  ledgerRetentionDays: number;
 }
 
 export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string | undefined>): Config {
@@ -125,6 +135,10 @@ export function toConfig(s: FlatSettings, t: Tables, env: Record<string, string 
     ),
     routes: t.routes,
     pricing: t.pricing,
+    keys: toKeyPolicies(t.keys, env),
+    ledger: ledgerTarget(s.database_url),
+    redisUrl: s.redis_url,
+    ledgerRetentionDays: s.ledger_retention_days,
   };
 }
 
@@ -144,6 +158,11 @@ export function keyEnvNames(names: string | string[] | undefined): string[] {
 
 /** A validated key=value list (load.ts refuses bad ones before this runs). */
 const listOrEmpty = (text: string): Record<string, string> => parseKeyValueList(text).value;
+
+function ledgerTarget(url: string): LedgerTarget {
+  const t = parseDatabaseUrl(url);
+  return "error" in t ? { kind: "off" } : t;
+}
 
 /** `key` or `name=key`, comma-separated; unnamed keys are called key1, key2 ... */
 export function splitKeys(text: string): { name: string; key: string }[] {

@@ -15,6 +15,15 @@ export interface ExtraMetric {
   read(): number;
 }
 
+/** A labelled block of numbers another feature owns (the gateway's spend per key), read on demand. */
+export interface Section {
+  /** snake_case; the JSON appears as `sections.<name>`. */
+  name: string;
+  json(): unknown;
+  /** Complete exposition lines (HELP, TYPE and samples), ending with a newline. */
+  prometheus(): string;
+}
+
 export interface CountersSnapshot {
   /** Secrets replaced by the scrubber, per detector. */
   scrubHitsByDetector: Record<string, number>;
@@ -26,6 +35,8 @@ export interface CountersSnapshot {
   breakerOpens: Record<string, number>;
   /** Registered extra metrics by name. */
   extra: Record<string, number>;
+  /** Registered sections by name. */
+  sections: Record<string, unknown>;
 }
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -64,6 +75,8 @@ export interface Counters {
   readonly breakerOpens: LabelledCounts;
   /** Adds an extra metric; throws on an invalid or duplicate name (a programming error). */
   register(metric: ExtraMetric): void;
+  /** Adds a section; throws on an invalid or duplicate name. */
+  registerSection(section: Section): void;
   snapshot(): CountersSnapshot;
   /** Exposition lines for these families (no trailing newline handling needed: ends with one). */
   prometheus(): string;
@@ -75,6 +88,7 @@ export function createCounters(maxLabels = 64): Counters {
   const fallbacks = new LabelledCounts(maxLabels);
   const breakerOpens = new LabelledCounts(maxLabels);
   const extras = new Map<string, ExtraMetric>();
+  const sections = new Map<string, Section>();
 
   const readExtra = (m: ExtraMetric): number => {
     try {
@@ -95,15 +109,23 @@ export function createCounters(maxLabels = 64): Counters {
       if (extras.has(metric.name)) throw new RangeError(`metric "${metric.name}" registered twice`);
       extras.set(metric.name, metric);
     },
+    registerSection(section) {
+      if (!NAME.test(section.name)) throw new RangeError(`section name "${section.name}" is not snake_case`);
+      if (sections.has(section.name)) throw new RangeError(`section "${section.name}" registered twice`);
+      sections.set(section.name, section);
+    },
     snapshot() {
       const extra: Record<string, number> = {};
       for (const m of extras.values()) extra[m.name] = readExtra(m);
+      const json: Record<string, unknown> = {};
+      for (const s of sections.values()) json[s.name] = s.json();
       return {
         scrubHitsByDetector: scrub.toObject(),
         translationDrops: drops.toObject(),
         fallbacks: fallbacks.toObject(),
         breakerOpens: breakerOpens.toObject(),
         extra,
+        sections: json,
       };
     },
     prometheus() {
@@ -137,7 +159,9 @@ export function createCounters(maxLabels = 64): Counters {
         lines.push(`# TYPE sluice_${m.name} ${m.type}`);
         lines.push(`sluice_${m.name} ${readExtra(m)}`);
       }
-      return `${lines.join("\n")}\n`;
+      let text = `${lines.join("\n")}\n`;
+      for (const s of sections.values()) text += s.prometheus();
+      return text;
     },
   };
 }

@@ -1,4 +1,5 @@
-// The internal key gate: SLUICE_API_KEYS. Keys are compared as SHA-256 digests with
+// The internal key gate: SLUICE_API_KEYS and the [[keys]] table (which may hold only the
+// key's SHA-256 digest). Keys are compared as SHA-256 digests with
 // timingSafeEqual, so neither content nor length leaks through timing, and every
 // configured key is compared on every attempt (no early exit).
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -30,8 +31,14 @@ export function presentedKeys(headers: Headers, query: string): string[] {
   return keys;
 }
 
-export function createKeyGate(keys: { name: string; key: string }[]): KeyGate {
-  const table = keys.map((k) => ({ name: k.name, digest: digest(k.key) }));
+/** A client key by name: the key itself, or the hex SHA-256 digest of it. */
+export type GateKey = { name: string; key: string } | { name: string; sha256: string };
+
+export function createKeyGate(keys: GateKey[]): KeyGate {
+  const table = keys.map((k) => ({
+    name: k.name,
+    digest: "key" in k ? digest(k.key) : Buffer.from(k.sha256, "hex"),
+  }));
   return {
     enabled: table.length > 0,
     check(headers, query) {

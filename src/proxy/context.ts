@@ -4,6 +4,7 @@
 import type { LoginLimit } from "../admin/login-limit.ts";
 import type { Config } from "../config/types.ts";
 import { type ProxyError, renderError } from "../errors.ts";
+import type { Gateway } from "../gateway/gateway.ts";
 import type { Pricing } from "../metrics/pricing.ts";
 import type { Breakers } from "../resilience/breakers.ts";
 import type { KeyPools } from "../resilience/pools.ts";
@@ -34,6 +35,8 @@ export interface ProxyDeps {
   pricing: Pricing;
   /** Secret scrubbing, when SLUICE_SCRUB is not off. */
   scrub?: ScrubStep;
+  /** Budgets, rate limits and model allow-lists of [[keys]] entries. */
+  gateway?: Gateway;
   /** The [[routes]] table: which provider answers which Anthropic model. */
   router: Router;
   /** This process's Via token: "1.1 sluice-<random>". */

@@ -72,6 +72,9 @@ export async function forward(
     const refused = await deps.scrub?.apply(ctx);
     if (refused) return ctx.fail(refused);
     describeRequest(ctx);
+    // Keys with budgets, limits or a model allow-list: a refused call never reaches upstream.
+    const denied = deps.gateway ? await deps.gateway.admit(ex) : undefined;
+    if (denied) return ctx.fail(denied);
     if (route.endpoint === "chat_completions") askForStreamUsage(ctx);
     const upstream = deps.config.upstreams[route.upstream];
     if (route.endpoint === "messages" || route.endpoint === "count_tokens") {

@@ -38,7 +38,13 @@ export interface Proc {
 export function spawnBin(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Proc {
   const proc = Bun.spawn([BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...opts.env },
+    // No ledger unless a test names one: the binary runs in the repository's directory.
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      SLUICE_DATABASE_URL: "off",
+      ...opts.env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

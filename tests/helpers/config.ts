@@ -3,13 +3,16 @@
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 
-export function testConfig(env: Record<string, string> = {}): Config {
+export function testConfig(env: Record<string, string> = {}, toml?: string): Config {
   const r = loadConfig({
+    ...(toml !== undefined ? { configPath: "test.toml", readFile: () => toml } : {}),
     env: {
       SLUICE_HOST: "127.0.0.1",
       SLUICE_PORT: "0",
       SLUICE_DASHBOARD_PORT: "0",
       SLUICE_TLS: "off",
+      // Tests that want the ledger name a database in a temp directory.
+      SLUICE_DATABASE_URL: "off",
       ...env,
     },
     defaultFiles: [],

@@ -31,19 +31,26 @@ export interface StartOptions {
   otel?: (config: Config) => Otel;
   /** More exchange observers (a test that waits for a request to arrive). */
   observers?: ExchangeObserver[];
+  /** A sluice.toml to load ([[keys]], [[routes]] ...). */
+  toml?: string;
+  /** Ledger writer knobs (short intervals keep tests quick). */
+  ledgerWriter?: { intervalMs?: number; maxBuffered?: number; opTimeoutMs?: number };
+  fleetRefreshMs?: number;
 }
 
 export async function startSluice(
   env: Record<string, string> = {},
   options: StartOptions = {},
 ): Promise<TestSluice> {
-  const config = testConfig(env);
+  const config = testConfig(env, options.toml);
   const exchanges: Exchange[] = [];
   const server = await startServer(config, {
     log: options.log ?? silentLogger,
     ...(options.telemetry ? { telemetry: options.telemetry(config) } : {}),
     ...(options.otel ? { otel: options.otel(config) } : {}),
     ...(options.observers ? { observers: options.observers } : {}),
+    ...(options.ledgerWriter ? { ledgerWriter: options.ledgerWriter } : {}),
+    ...(options.fleetRefreshMs ? { fleetRefreshMs: options.fleetRefreshMs } : {}),
     onEnd: (ex) => exchanges.push({ ...ex }),
   });
   let adminUrl = server.adminUrl;

@@ -90,6 +90,7 @@ test("scrub hits are counted per detector, translation drops per feature, fallba
     fallbacks: { local: 1 },
     breakerOpens: {},
     extra: {},
+    sections: {},
   });
   expect(recorder.snapshot().recent[0]?.fallback).toBe("local");
   expect(counters.prometheus()).toContain('sluice_fallbacks_total{provider="local"} 1');
