@@ -34,7 +34,10 @@ COPY deploy/healthcheck.ts /usr/local/lib/sluice/healthcheck.ts
 # The working directory holds the self-signed certificate sluice generates on first start
 # (certs/server.crt). Mount real ones and point SLUICE_TLS_CERT / SLUICE_TLS_KEY at them, or
 # run SLUICE_TLS=off behind a TLS terminator. A config file can be mounted at /etc/sluice/sluice.toml.
+# It also holds the usage ledger (sluice.db, SQLite): the volume keeps spend and budgets across
+# container restarts (docker run -v sluice-data:/var/lib/sluice ...).
 WORKDIR /var/lib/sluice
+VOLUME /var/lib/sluice
 ENV SLUICE_HOST=0.0.0.0 \
     SLUICE_PORT=8443 \
     SLUICE_LOG_FORMAT=json \

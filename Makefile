@@ -44,13 +44,17 @@ demo: dist/sluice
 	./scripts/demo.sh
 
 # Debian packages some tests drive: Chromium for the dashboard's browser test (never a browser
-# download), systemd for `systemd-analyze verify` of the unit, curl for the README's curl line.
+# download), systemd for `systemd-analyze verify` of the unit, curl for the README's curl line,
+# and PostgreSQL and Redis for the ledger and fleet tests (each test starts its own server,
+# unprivileged, on a free port; the packages' own services are not needed).
 # Installed once, when missing. Without them those tests skip, or fail when CI=true.
 test-tools:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt-get)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \

@@ -43,7 +43,7 @@ export interface LedgerWriter {
 }
 
 const LOG_EVERY_MS = 60_000;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 5_000;
 
 export function createLedgerWriter(store: LedgerStore, log: Logger, opts: WriterOptions = {}): LedgerWriter {
   const intervalMs = opts.intervalMs ?? 1000;
@@ -142,6 +142,9 @@ export function createLedgerWriter(store: LedgerStore, log: Logger, opts: Writer
           buffer = inFlight.concat(buffer);
           inFlight = [];
           trim();
+          // The database may come back without the tables (restored from an older backup, or a
+          // crash that lost the last commits): check the schema again before the next write.
+          ready = false;
           failed("write", err);
           return;
         }

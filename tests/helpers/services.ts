@@ -63,8 +63,11 @@ async function waitForLine(
   // Both pipes are read for as long as the server lives, so it never blocks on a full pipe.
   const pump = async (s: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
-    for await (const chunk of s) {
-      if (text.length < 100_000) text += dec.decode(chunk, { stream: true });
+    const reader = s.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (text.length < 100_000) text += dec.decode(value, { stream: true });
       if (re.test(text)) seen();
     }
   };
@@ -183,8 +186,6 @@ export async function startPostgres(): Promise<Service> {
         dir,
         "-c",
         "fsync=off",
-        "-c",
-        "synchronous_commit=off",
         "-c",
         "full_page_writes=off",
       ]),

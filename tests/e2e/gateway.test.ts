@@ -1,0 +1,111 @@
+// The team gateway through the compiled binary over TLS, as a newcomer uses it: `sluice keys
+// new` prints a key and its stanza, the key works, its daily budget refuses once spent,
+// `sluice usage` reads the ledger while sluice serves, SIGHUP adds a key, SIGTERM writes the
+// last rows, and after a restart the spend (and so the refusal) is still there.
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, requireBinary, startMockBinary, startSluiceBinary, tempDir } from "./helpers.ts";
+
+const MSG = JSON.stringify({
+  model: "claude-sonnet-4-5",
+  max_tokens: 20,
+  messages: [{ role: "user", content: "hi" }],
+});
+
+function newKey(name: string, ...flags: string[]): { key: string; stanza: string } {
+  const r = Bun.spawnSync([BIN, "keys", "new", name, ...flags]);
+  expect(r.exitCode).toBe(0);
+  const out = r.stdout.toString();
+  const key = /sk-sluice-[A-Za-z0-9_-]{43}/.exec(out)?.[0];
+  const stanza = out.slice(out.indexOf("[[keys]]"));
+  if (!key) throw new Error(`no key in: ${out}`);
+  return { key, stanza };
+}
+
+function usage(
+  dir: string,
+  ...args: string[]
+): { requests: number; groups: { group: string; requests: number }[] } {
+  const r = Bun.spawnSync([BIN, "usage", "--format", "json", ...args], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLUICE_CONFIG: join(dir, "sluice.toml"),
+      SLUICE_DATABASE_URL: `sqlite://${join(dir, "sluice.db")}`,
+    },
+  });
+  if (r.exitCode !== 0) throw new Error(`sluice usage failed: ${r.stderr}`);
+  const body = JSON.parse(r.stdout.toString()) as {
+    totals: { requests: number };
+    groups: { group: string; requests: number }[];
+  };
+  return { requests: body.totals.requests, groups: body.groups };
+}
+
+async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
+describe("team gateway (binary)", () => {
+  test("keys new, budgets, sluice usage while serving, SIGHUP, SIGTERM and a restart", async () => {
+    requireBinary();
+    const mock = await startMockBinary();
+    const dir = tempDir("gateway");
+    const file = join(dir, "sluice.toml");
+    const alice = newKey("alice", "--budget-usd-day", "0.000001");
+    expect(alice.stanza).toContain('name = "alice"');
+    expect(alice.stanza).toContain("budget_usd_day = 0.000001");
+    expect(alice.stanza).not.toContain(alice.key);
+    const bob = newKey("bob");
+    writeFileSync(file, `anthropic_base_url = "${mock.url}"\n\n${alice.stanza}\n`);
+    const env = { SLUICE_CONFIG: file, SLUICE_DATABASE_URL: `sqlite://${join(dir, "sluice.db")}` };
+    let sluice = await startSluiceBinary(env);
+    const ask = (key: string) =>
+      sluice.fetch("/v1/messages", {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: MSG,
+      });
+    try {
+      expect((await ask(alice.key)).status).toBe(200);
+      const refused = await ask(alice.key);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("x-sluice-error")).toBe("budget_exceeded");
+      expect((await ask(bob.key)).status).toBe(401);
+      // The ledger is read by a second process while this one serves.
+      const seen = await until("the rows in sluice usage", () => {
+        try {
+          const u = usage(dir);
+          return u.requests >= 2 ? u : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      expect(seen.groups).toEqual([expect.objectContaining({ group: "alice", requests: 2 })]);
+
+      writeFileSync(file, `anthropic_base_url = "${mock.url}"\n\n${alice.stanza}\n\n${bob.stanza}\n`);
+      sluice.proc.proc.kill("SIGHUP");
+      await sluice.proc.waitForOutput(/configuration reloaded/);
+      expect((await ask(bob.key)).status).toBe(200);
+      // SIGTERM writes what the ledger still holds before exiting.
+      expect(await sluice.proc.stop("SIGTERM")).toBe(0);
+      expect(usage(dir).requests).toBe(3);
+
+      sluice = await startSluiceBinary(env);
+      const again = await ask(alice.key);
+      expect(again.status).toBe(429);
+      expect(again.headers.get("x-sluice-error")).toBe("budget_exceeded");
+      expect((await ask(bob.key)).status).toBe(200);
+    } finally {
+      await sluice.proc.stop();
+      await mock.proc.stop();
+    }
+  }, 60_000);
+});
