@@ -7,6 +7,7 @@ import { VERSION } from "../version.ts";
 import { chartKit } from "./dashboard-charts.ts";
 import { type DashboardConfig, dashboardMain } from "./dashboard-client.ts";
 import { formatKit } from "./dashboard-format.ts";
+import { bothViews, SPEND_CSS, spendKit } from "./dashboard-spend.ts";
 import { DASHBOARD_CSS } from "./dashboard-style.ts";
 import { tableKit } from "./dashboard-tables.ts";
 
@@ -88,10 +89,10 @@ export function dashboardPage(
     `(${dashboardMain.toString()})(`,
     `(${formatKit.toString()})(),`,
     `(${chartKit.toString()})(),`,
-    `(${tableKit.toString()})((${formatKit.toString()})()),`,
+    `(${bothViews.toString()})((${tableKit.toString()})((${formatKit.toString()})()), (${spendKit.toString()})((${formatKit.toString()})())),`,
     `${scriptJson(config)});`,
   ].join("\n");
-  const style = DASHBOARD_CSS + LEGEND_CSS;
+  const style = DASHBOARD_CSS + LEGEND_CSS + SPEND_CSS;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -128,6 +129,10 @@ ${chartCard("c-errors", "Errors and load", [
   ["err", "errors/s"],
   ["fly", "in flight"],
 ])}
+</section>
+<section class="grid">
+${table("t-spend", "Spend per key (ledger)", ["|Key", "|Today / daily budget", "|This month / monthly budget"])}
+<div class="card"><h2>Cost per day, last 30 days<span class="legend" id="c-days-sub"></span></h2><div class="days" id="c-days"></div></div>
 </section>
 <section class="grid3">
 ${table("t-status", "Status codes", ["Code", "Requests", "Share", ""])}

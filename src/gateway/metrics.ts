@@ -2,21 +2,37 @@
 // configuration and the ledger, so the label set is bounded), refusals by reason, and the
 // ledger writer's own numbers (rows written, dropped, waiting).
 
-import type { LedgerWriter } from "../ledger/writer.ts";
+import { type DailyCost, type DayCost, lastDays } from "../ledger/daily.ts";
+import type { LedgerWriter, WriterStats } from "../ledger/writer.ts";
 import type { Section } from "../metrics/counters.ts";
 import { escapeLabel } from "../metrics/prometheus.ts";
-import type { Gateway } from "./gateway.ts";
+import type { Gateway, KeySpend } from "./gateway.ts";
 
 /** Most keys listed by name; beyond it Prometheus would be the wrong tool anyway. */
 const MAX_KEYS = 500;
 
-export function gatewaySection(gateway: Gateway, writer: () => LedgerWriter | undefined): Section {
+/** `sections.gateway` of GET /metrics and of the dashboard's stream. */
+export interface GatewayJson {
+  keys: KeySpend[];
+  refusals: Record<string, number>;
+  /** The ledger writer's numbers; null when the ledger is off. */
+  ledger: WriterStats | null;
+  /** Cost per UTC day, the last 30 days (empty when the ledger is off). */
+  days: DayCost[];
+}
+
+export function gatewaySection(
+  gateway: Gateway,
+  writer: () => LedgerWriter | undefined,
+  daily?: DailyCost,
+): Section {
   return {
     name: "gateway",
-    json: () => ({
+    json: (): GatewayJson => ({
       keys: gateway.keys().slice(0, MAX_KEYS),
       refusals: gateway.refusals(),
       ledger: writer()?.stats() ?? null,
+      days: daily ? lastDays(daily.days(), Date.now()) : [],
     }),
     prometheus() {
       const lines: string[] = [];
