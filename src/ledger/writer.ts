@@ -48,7 +48,7 @@ const MAX_BACKOFF_MS = 5_000;
 export function createLedgerWriter(store: LedgerStore, log: Logger, opts: WriterOptions = {}): LedgerWriter {
   const intervalMs = opts.intervalMs ?? 1000;
   const maxBuffered = opts.maxBuffered ?? 50_000;
-  const batchRows = opts.batchRows ?? 500;
+  const batchRows = opts.batchRows ?? 200;
   const opTimeoutMs = opts.opTimeoutMs ?? 15_000;
   // A hung database (a stopped server, a dead peer) must not stall the writer for good; a write
   // that commits after its timeout is harmless, since rows are inserted once per request id.
