@@ -83,8 +83,35 @@ export function keyProblems(
   return problems;
 }
 
+/**
+ * The [[keys]] entries as far as they can be read when the table as a whole did not validate,
+ * so name and key clashes are reported together with the field errors.
+ */
+export function readableKeys(raw: unknown): KeyInput[] {
+  if (!Array.isArray(raw)) return [];
+  const text = (x: unknown) => (typeof x === "string" && x.trim() !== "" ? x.trim() : undefined);
+  return raw.flatMap((e): KeyInput[] => {
+    if (typeof e !== "object" || e === null) return [];
+    const o = e as Record<string, unknown>;
+    const name = text(o.name);
+    if (name === undefined) return [];
+    const sha = text(o.key_sha256);
+    const env = text(o.key_env);
+    const key = typeof o.key === "string" && o.key !== "" ? o.key : undefined;
+    return [
+      {
+        name,
+        ...(sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha) ? { key_sha256: sha } : {}),
+        ...(sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha) ? { key_sha256: "" } : {}),
+        ...(env !== undefined ? { key_env: env } : {}),
+        ...(key !== undefined ? { key } : {}),
+      },
+    ];
+  });
+}
+
 function digestOf(k: KeyInput, env: Record<string, string | undefined>): string | undefined {
-  if (k.key_sha256 !== undefined) return k.key_sha256.toLowerCase();
+  if (k.key_sha256 !== undefined) return k.key_sha256 === "" ? undefined : k.key_sha256.toLowerCase();
   if (k.key !== undefined) return sha256Hex(k.key);
   const value = k.key_env !== undefined ? env[k.key_env] : undefined;
   return value ? sha256Hex(value.trim()) : undefined;

@@ -3,7 +3,7 @@
 // Pure apart from reading the config file, which is injected for tests.
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
-import { keyProblems } from "./keys.ts";
+import { keyProblems, readableKeys } from "./keys.ts";
 import { HEADER_NAME, parseKeyValueList } from "./otel.ts";
 import {
   envName,
@@ -124,12 +124,16 @@ export function loadConfig(input: LoadInput): LoadResult {
     pricing: fileData.pricing,
     keys: fileData.keys,
   });
+  const apiKeyNames = flat.success ? splitKeys(flat.output.api_keys).map((k) => k.name) : [];
   if (!tables.success) {
     for (const issue of tables.issues)
       errors.push(`${v.getDotPath(issue) ?? "tables"} in ${file}: ${issue.message}`);
+    // Name and key clashes too, as far as the entries can be read.
+    for (const p of keyProblems(readableKeys(fileData.keys), env, apiKeyNames)) {
+      if (!p.includes("give exactly one")) errors.push(`${p} in ${file}`);
+    }
   } else {
     for (const p of tableProblems(tables.output)) errors.push(`${p} in ${file}`);
-    const apiKeyNames = flat.success ? splitKeys(flat.output.api_keys).map((k) => k.name) : [];
     for (const p of keyProblems(tables.output.keys, env, apiKeyNames)) errors.push(`${p} in ${file}`);
   }
 

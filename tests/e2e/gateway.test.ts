@@ -108,4 +108,44 @@ describe("team gateway (binary)", () => {
       await mock.proc.stop();
     }
   }, 60_000);
+
+  test("sluice check warns about a plain key and names every bad [[keys]] field at once", () => {
+    requireBinary();
+    const dir = tempDir("gateway-check");
+    const file = join(dir, "sluice.toml");
+    const check = () =>
+      Bun.spawnSync([BIN, "check", "--offline", "--config", file], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "", SLUICE_DATABASE_URL: "sqlite://sluice.db" },
+      });
+    writeFileSync(file, '[[keys]]\nname = "carol"\nkey = "sk-plain-CANARY"\nbudget_usd_day = 5\n');
+    const ok = check();
+    expect(ok.exitCode).toBe(0);
+    const out = ok.stdout.toString();
+    expect(out).toContain('warning: key "carol" is written in plain text');
+    expect(out).toContain("key carol: plain key $5/day");
+    expect(out).toMatch(/ledger: sqlite \/.*sluice\.db, retention 90 days/);
+    expect(out).not.toContain("CANARY");
+    writeFileSync(
+      file,
+      '[[keys]]\nname = "a"\nkey_sha256 = "xyz"\nbudget_usd_month = -3\n\n[[keys]]\nname = "a"\nkey = "k"\nrpm = 5\n',
+    );
+    const bad = check();
+    expect(bad.exitCode).toBe(1);
+    const text = bad.stdout.toString();
+    for (const field of [
+      "keys.0.key_sha256",
+      "keys.0.budget_usd_month",
+      "rpm",
+      'keys[1].name: "a" is already used',
+    ]) {
+      expect(text).toContain(field);
+    }
+    const serve = Bun.spawnSync([BIN, "serve", "--config", file], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(serve.exitCode).toBe(2);
+    expect(serve.stderr.toString()).toContain("keys.0.key_sha256");
+  });
 });
