@@ -24,8 +24,6 @@ export function postgresBin(): string | undefined {
 
 export const hasPostgres = postgresBin() !== undefined;
 export const hasRedis = spawnSync("sh", ["-c", "command -v redis-server"]).status === 0;
-export const NO_POSTGRES = "PostgreSQL is not installed (apt-get install postgresql): skipping";
-export const NO_REDIS = "redis-server is not installed (apt-get install redis-server): skipping";
 
 /** The command line, run as `nobody` when the tests run as root. */
 const unprivileged = (argv: string[]) =>
@@ -142,7 +140,7 @@ function managed(
 /** A fresh PostgreSQL cluster (trust auth, user and database "sluice"), fsync off for speed. */
 export async function startPostgres(): Promise<Service> {
   const bin = postgresBin();
-  if (!bin) throw new Error(NO_POSTGRES);
+  if (!bin) throw new Error("PostgreSQL is not installed (apt-get install postgresql)");
   const dir = ownedTempDir("pg");
   const data = join(dir, "data");
   const init = spawnSync(
@@ -199,7 +197,7 @@ export async function startPostgres(): Promise<Service> {
 }
 
 export async function startRedis(): Promise<Service> {
-  if (!hasRedis) throw new Error(NO_REDIS);
+  if (!hasRedis) throw new Error("redis-server is not installed (apt-get install redis-server)");
   const dir = ownedTempDir("redis");
   const port = await freePort();
   const start = async () => {

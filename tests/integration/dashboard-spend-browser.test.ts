@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { sha256Hex } from "../../src/config/keys.ts";
 import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
-import { type Browser, hasChromium, launchChromium, live, NO_CHROMIUM, until } from "../helpers/browser.ts";
+import { type Browser, chromiumReady, launchChromium, live, until } from "../helpers/browser.ts";
 import { tempDb } from "../helpers/ledger.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
 
@@ -26,9 +26,7 @@ name = "bob"
 key_sha256 = "${sha256Hex(BOB)}"
 `;
 
-if (!hasChromium) console.warn(NO_CHROMIUM);
-
-describe.skipIf(!hasChromium)("dashboard spend per key and cost per day", () => {
+describe.skipIf(!chromiumReady())("dashboard spend per key and cost per day", () => {
   let mock: MockServer | undefined;
   let sluice: TestSluice | undefined;
   let browser: Browser | undefined;

@@ -9,6 +9,7 @@ import type { MockServer } from "../../src/mock-upstream/types.ts";
 import { type KeptLog, keptLog, waitForWritten } from "../helpers/ledger.ts";
 import { hasPostgres, hasRedis, type Service, startPostgres, startRedis } from "../helpers/services.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
+import { needTool } from "../helpers/tools.ts";
 
 const KEYS = { spender: "sk-sluice-spender", limited: "sk-sluice-limited" };
 const TOML = `
@@ -23,6 +24,10 @@ key_sha256 = "${sha256Hex(KEYS.limited)}"
 requests_per_minute = 3
 `;
 
+const ready =
+  needTool("PostgreSQL", hasPostgres, "apt-get install postgresql") &&
+  needTool("redis-server", hasRedis, "apt-get install redis-server");
+
 let pg: Service;
 let redis: Service;
 let mock: MockServer;
@@ -30,7 +35,7 @@ let a: TestSluice;
 let b: TestSluice;
 let logA: KeptLog;
 beforeAll(async () => {
-  if (!hasPostgres || !hasRedis) return;
+  if (!ready) return;
   [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   mock = startMockUpstream({ port: 0 });
   const env = {
@@ -72,7 +77,7 @@ async function until(what: string, ok: () => boolean, timeoutMs = 10_000) {
   }
 }
 
-describe.skipIf(!hasPostgres || !hasRedis)("a fleet on one PostgreSQL and one Redis", () => {
+describe.skipIf(!ready)("a fleet on one PostgreSQL and one Redis", () => {
   test("one rate limit: requests on either instance count against the same limit", async () => {
     expect((await ask(a, KEYS.limited)).status).toBe(200);
     expect((await ask(b, KEYS.limited)).status).toBe(200);

@@ -9,14 +9,16 @@ import { sha256Hex } from "../../src/config/keys.ts";
 import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
 import { keptLog, waitForWritten } from "../helpers/ledger.ts";
-import { hasPostgres, NO_POSTGRES, type Service, startPostgres } from "../helpers/services.ts";
+import { hasPostgres, type Service, startPostgres } from "../helpers/services.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
+import { needTool } from "../helpers/tools.ts";
 
 const KEY = "sk-sluice-pg";
+const ready = needTool("PostgreSQL", hasPostgres, "apt-get install postgresql");
 let pg: Service;
 let mock: MockServer;
 beforeAll(async () => {
-  if (!hasPostgres) return;
+  if (!ready) return;
   pg = await startPostgres();
   mock = startMockUpstream({ port: 0 });
 }, 60_000);
@@ -52,7 +54,7 @@ async function count(sql: SQL): Promise<number> {
   return r?.n ?? 0;
 }
 
-describe.skipIf(!hasPostgres)("ledger on PostgreSQL", () => {
+describe.skipIf(!ready)("ledger on PostgreSQL", () => {
   test("migrations run once and are recorded by version; rows arrive", async () => {
     const a = await start();
     const b = await start();
@@ -77,7 +79,6 @@ describe.skipIf(!hasPostgres)("ledger on PostgreSQL", () => {
   }, 30_000);
 
   test("the database killed mid-traffic: every call is answered, rows are written once it is back", async () => {
-    if (!hasPostgres) return console.warn(NO_POSTGRES);
     const log = keptLog();
     const s = await start(log);
     for (let i = 0; i < 5; i++) expect((await ask(s, i)).status).toBe(200);
