@@ -72,9 +72,8 @@ export const LEDGER_COLUMNS = [
   "bytes_out",
 ] as const satisfies readonly (keyof LedgerRow)[];
 
-/** Fields other features add to an Exchange (fallbacks, estimated usage), when they are there. */
+/** Estimated usage, when token estimation marks an Exchange (not every build has it yet). */
 interface Extras {
-  fallback?: string;
   tokensEstimated?: boolean;
   usage?: { estimated?: boolean };
 }
@@ -114,7 +113,7 @@ export function toRow(ex: Exchange): LedgerRow {
     ttfb_ms: ex.ttfbMs === undefined ? null : Math.round(ex.ttfbMs * 100) / 100,
     duration_ms: Math.round(ex.durationMs * 100) / 100,
     retries: ex.retries,
-    fallback: extra.fallback ?? null,
+    fallback: ex.fallback ?? null,
     scrub_hits: scrub,
     bytes_in: ex.bytesIn,
     bytes_out: ex.bytesOut,
