@@ -79,7 +79,9 @@ interface Extras {
 }
 
 /** Calls the gate turned away have no one to bill and could fill the disk: not recorded. */
-export const isRecorded = (ex: Exchange): boolean => ex.errorKind !== "unauthorized";
+const GATE_REFUSALS = new Set(["unauthorized", "too_many_wrong_keys"]);
+export const isRecorded = (ex: Exchange): boolean =>
+  ex.errorKind === undefined || !GATE_REFUSALS.has(ex.errorKind);
 
 export function toRow(ex: Exchange): LedgerRow {
   const extra = ex as Exchange & Extras;
