@@ -15,7 +15,10 @@ const bun = resolve(".tools/node_modules/.bin/bun");
 const T = "tests/unit/translate/";
 const S = "tests/unit/scrub/";
 export const modules = {
-  routing: { mutate: ["src/routing/**/*.ts"], tests: ["tests/unit/routing", "tests/integration/translation.test.ts"] },
+  routing: {
+    mutate: ["src/routing/**/*.ts"],
+    tests: ["tests/unit/routing", "tests/integration/translation.test.ts", "tests/integration/models-list.test.ts"],
+  },
   "translate-request": {
     mutate: ["src/translate/request.ts", "src/translate/request-messages.ts", "src/translate/anthropic-types.ts"],
     tests: [`${T}request-golden.test.ts`, `${T}request-blocks.test.ts`, `${T}reasoning-mapping.test.ts`, `${T}validate-request.test.ts`, `${T}validate-no-echo.test.ts`, `${T}presets.test.ts`],
@@ -66,7 +69,8 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
-  timeoutMS: 20000,
+  // On top of 1.5x the unmutated run: an endless loop a mutant made costs this, not minutes.
+  timeoutMS: 5000,
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   thresholds: { high: 90, low: 75, break: null },
