@@ -1,11 +1,12 @@
 // `make bench-cpu` (bun bench/cpu.ts [target ...]): the proxy's own CPU time per request, the
 // figure that guides optimisation on a shared machine. Wall-clock throughput moves with whatever
 // else runs; the CPU a process spends per request (user + system, from /proc) moves much less.
-// Runs the bare Bun proxy, the same routed by Elysia, and sluice variants (targets.ts) in
+// Runs the bare Bun proxy, the same routed by Elysia, and sluice variants (sluice-target.ts) in
 // interleaved rounds, JSON answers and short SSE streams at 64 connections, and prints the
 // median per target and its ratio to the bare Bun proxy.
 // Knobs: CPU_ROUNDS (5), CPU_SECONDS (3), SLUICE_SOURCE=1 (run src/index.ts with Bun instead of
-// dist/sluice), CPU_SHAPES=json,sse, CPU_PROF=DIR (implies SLUICE_SOURCE: sluice writes a .cpuprofile there on exit).
+// dist/sluice), CPU_SHAPES=json,sse, a target "defaults@other/src/index.ts" (that source tree),
+// CPU_PROF=DIR (implies SLUICE_SOURCE: sluice writes a .cpuprofile there on exit).
 // Promises: loopback only; stops what it started; prints figures, never fails on them.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,19 +77,24 @@ try {
   Bun.spawnSync([...(env.sluiceCommand ?? [sluice]), "certs", "--dir", tmp], { stdout: "ignore" });
 
   const targets: Target[] = [];
-  for (const name of wanted) {
+  for (const [i, spec] of wanted.entries()) {
+    // "variant@path/to/index.ts" runs that source tree instead: A/B runs of a change, interleaved.
+    const [name = "", entry] = spec.split("@");
     const t =
       name === "bare-bun" || name === "bare-elysia"
         ? await startBareBun(env, name)
         : name in SLUICE_VARIANTS
-          ? await startSluice(env, name as SluiceVariant)
+          ? await startSluice(
+              entry ? { ...env, sluiceCommand: [process.execPath, resolve(entry)] } : env,
+              name as SluiceVariant,
+            )
           : undefined;
     if (!t)
       throw new Error(
         `unknown target ${name} (bare-bun, bare-elysia, ${Object.keys(SLUICE_VARIANTS).join(", ")})`,
       );
     stops.push(() => t.stop());
-    targets.push(t);
+    targets.push(entry ? { ...t, id: `${t.id}-${i}`, label: `${t.label} (${entry})` } : t);
   }
   const o = { wrk: wrk.value, tmp, seconds: SECONDS, warmSeconds: 1 };
   const shapes = (

@@ -35,6 +35,12 @@ describe("graceful shutdown", () => {
       }
       expect(text).toContain("message_stop");
       expect(await sluice.proc.proc.exited).toBe(0);
+      // The stream's request line, written during the drain, made it out before the exit.
+      const id = res.headers.get("x-sluice-request-id");
+      const lines = sluice.proc.output().split("\n");
+      const line = lines.findIndex((l) => l.includes(`"id":"${id}"`));
+      expect(lines[line]).toContain('"outcome":"ok"');
+      expect(line).toBeLessThan(lines.findIndex((l) => l.includes('"msg":"stopped"')));
     } finally {
       await sluice.proc.stop("SIGKILL");
       await mock.proc.stop();
@@ -65,6 +71,9 @@ describe("graceful shutdown", () => {
       expect(await sluice.proc.proc.exited).toBe(0);
       expect(Date.now() - t0).toBeLessThan(8000);
       expect(sluice.proc.output()).toContain("still in flight");
+      // The stream cut at the deadline is logged too, by the exit itself.
+      const id = res.headers.get("x-sluice-request-id");
+      expect(sluice.proc.output()).toContain(`"id":"${id}"`);
     } finally {
       await sluice.proc.stop("SIGKILL");
       await mock.proc.stop();
