@@ -130,30 +130,34 @@ export function createCounters(maxLabels = 64): Counters {
     },
     prometheus() {
       const lines: string[] = [];
-      family(lines, "sluice_scrub_detector_hits_total", "Secrets replaced by the scrubber, by detector.");
-      for (const [label, n] of Object.entries(scrub.toObject())) {
-        lines.push(`sluice_scrub_detector_hits_total{detector="${escapeLabel(label)}"} ${n}`);
-      }
-      family(
+      labelled(
         lines,
+        scrub,
+        "sluice_scrub_detector_hits_total",
+        "detector",
+        "Secrets replaced by the scrubber, by detector.",
+      );
+      labelled(
+        lines,
+        drops,
         "sluice_translation_dropped_total",
+        "feature",
         "Request features a translated route could not express, by feature.",
       );
-      for (const [label, n] of Object.entries(drops.toObject())) {
-        lines.push(`sluice_translation_dropped_total{feature="${escapeLabel(label)}"} ${n}`);
-      }
-      family(
+      labelled(
         lines,
+        fallbacks,
         "sluice_fallbacks_total",
+        "provider",
         "Requests answered by a route's fallback, by the provider that answered.",
       );
-      for (const [label, n] of Object.entries(fallbacks.toObject())) {
-        lines.push(`sluice_fallbacks_total{provider="${escapeLabel(label)}"} ${n}`);
-      }
-      family(lines, "sluice_breaker_opens_total", "Times a target's circuit breaker opened, by target.");
-      for (const [label, n] of Object.entries(breakerOpens.toObject())) {
-        lines.push(`sluice_breaker_opens_total{target="${escapeLabel(label)}"} ${n}`);
-      }
+      labelled(
+        lines,
+        breakerOpens,
+        "sluice_breaker_opens_total",
+        "target",
+        "Times a target's circuit breaker opened, by target.",
+      );
       for (const m of extras.values()) {
         lines.push(`# HELP sluice_${m.name} ${m.help.replace(/[\\\n]/g, " ")}`);
         lines.push(`# TYPE sluice_${m.name} ${m.type}`);
@@ -166,6 +170,9 @@ export function createCounters(maxLabels = 64): Counters {
   };
 }
 
-function family(lines: string[], name: string, help: string): void {
+/** One counter family with one label, its samples in label order. */
+function labelled(lines: string[], counts: LabelledCounts, name: string, label: string, help: string): void {
   lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+  for (const [value, n] of Object.entries(counts.toObject()))
+    lines.push(`${name}{${label}="${escapeLabel(value)}"} ${n}`);
 }

@@ -188,6 +188,14 @@ describe("fallbacks", () => {
     expect((await lastExchange()).fallback).toBe("anthropic");
   });
 
+  test("the way back rewrites only the model: every other byte goes as the client sent it", async () => {
+    await faults([{ model: "qwen3-coder", status: 502 }]);
+    const raw = `{"model":"local-first", "max_tokens":64,"metadata":{"user_id":"u"},"x_trace":12345678901234567890,"messages":[{"role":"user","content":"caf\\u00e9"}]}`;
+    const r = await fetch(`${sluice.url}/v1/messages`, { method: "POST", body: raw });
+    expect(r.headers.get("x-sluice-fallback")).toBe("anthropic");
+    expect(anthropic.seen[0]!.body).toBe(raw.replace('"local-first"', '"claude-sonnet-4-5"'));
+  });
+
   test("a target that cannot be connected to falls back", async () => {
     const { response } = await client.messages.create(params("gone-model")).withResponse();
     expect(response.headers.get("x-sluice-fallback")).toBe("local");
