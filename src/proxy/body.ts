@@ -5,7 +5,8 @@
 // the grace time, or drips its body slower than the minimum rate beyond it, gets 408 in its own
 // format. The same rules hold for bodies with a length and chunked ones: both are read chunk by
 // chunk, so progress is seen (Bun's idle timeout is lifted while the body is read: it would close
-// the socket without an answer).
+// the socket without an answer); only small bodies with a length are read whole, under the
+// deadline their length allows.
 import { type ProxyError, proxyError } from "../errors.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -32,17 +33,29 @@ export function lateness(limits: BodyLimits, started: number, lastChunk: number,
   );
 }
 
+/**
+ * Bodies with a length up to this are read whole by Bun natively, under one deadline: the slow
+ * rule's for the whole length (grace + length / rate). A stall inside such a body is then found
+ * at most SMALL_BODY / minBytesPerSec later than chunk by chunk (4 s at 16 KiB/s), and the read
+ * costs no JavaScript stream (about 20 µs of CPU a request).
+ */
+const SMALL_BODY = 64 * 1024;
+
 export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array | ProxyError> {
-  if (req.body === null) return EMPTY;
   const { maxBytes } = limits;
-  const now = limits.now ?? (() => performance.now());
   const declared = req.headers.get("content-length");
+  let expected: number | undefined;
   if (declared !== null) {
-    const expected = Number(declared);
+    expected = Number(declared);
     if (!/^\d+$/.test(declared.trim()) || !Number.isSafeInteger(expected))
       return proxyError("bad_request", "invalid content-length");
     if (expected > maxBytes) return proxyError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
+    // Touching req.body would make Bun build a stream for it: decide from the length alone.
+    if (expected === 0) return EMPTY;
+    if (expected <= SMALL_BODY) return readSmall(req, limits, expected);
   }
+  if (req.body === null) return EMPTY;
+  const now = limits.now ?? (() => performance.now());
   const chunks: Uint8Array[] = [];
   let total = 0;
   const started = now();
@@ -88,4 +101,25 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8A
     at += c.byteLength;
   }
   return out;
+}
+
+async function readSmall(req: Request, limits: BodyLimits, length: number): Promise<Uint8Array | ProxyError> {
+  let timer: Timer | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), limits.graceMs + (length / limits.minBytesPerSec) * 1000);
+  });
+  const whole = req.arrayBuffer();
+  try {
+    const got = await Promise.race([whole, late]);
+    if (got === "late") {
+      // The read ends with the connection, which the 408 closes.
+      whole.catch(() => {});
+      return proxyError("request_timeout", "request body arrived too slowly or stopped");
+    }
+    return new Uint8Array(got);
+  } catch {
+    return proxyError("client_closed", "client closed the connection while sending its body");
+  } finally {
+    clearTimeout(timer);
+  }
 }
