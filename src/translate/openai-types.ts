@@ -10,7 +10,12 @@ export interface ChatImagePart {
   type: "image_url";
   image_url: { url: string };
 }
-export type ChatUserPart = ChatTextPart | ChatImagePart;
+/** A PDF, as OpenAI (base64 data URL) and OpenRouter (data URL or a plain URL) take it. */
+export interface ChatFilePart {
+  type: "file";
+  file: { filename: string; file_data: string };
+}
+export type ChatUserPart = ChatTextPart | ChatImagePart | ChatFilePart;
 
 export interface ChatToolCall {
   id: string;

@@ -46,6 +46,11 @@ export interface Preset {
   jsonSchema?: boolean;
   /** How a leading `<think>` section of the answer is read (see think-tags.ts). Default "auto". */
   thinkTags?: ThinkTagMode;
+  /**
+   * PDFs as Chat `file` parts: "data" takes base64 data URLs only (OpenAI), "data-or-url" plain
+   * URLs too (OpenRouter). Absent: a document that is not text is left out, with a note saying so.
+   */
+  files?: "data" | "data-or-url";
 }
 
 const OPENAI_EFFORTS: readonly ReasoningEffort[] = [
@@ -71,6 +76,7 @@ export const presets: Record<string, Preset> = {
     parallelToolCalls: true,
     streamUsage: true,
     jsonSchema: true,
+    files: "data",
   },
   openrouter: {
     format: "openai",
@@ -82,6 +88,7 @@ export const presets: Record<string, Preset> = {
     parallelToolCalls: true,
     streamUsage: true,
     jsonSchema: true,
+    files: "data-or-url",
   },
   groq: {
     format: "openai",

@@ -3,6 +3,7 @@
 // assistant turn that called them; whatever has no Chat equivalent is reported via `drop`.
 import {
   type ContentBlockParam,
+  type DocumentBlockParam,
   type ImageBlockParam,
   knownBlock,
   type Loose,
@@ -38,17 +39,40 @@ function imagePart(block: ImageBlockParam, ctx: MessageContext): ChatUserPart | 
   return undefined;
 }
 
-/** Plain-text and inline-content documents survive as text; PDFs and files do not. */
-function documentText(source: Loose & { type: string }, ctx: MessageContext): string | undefined {
-  if (source.type === "text" && typeof source.data === "string") return source.data;
+/** The words a model gets in place of a document its backend cannot take. */
+export function documentNote(block: DocumentBlockParam): string {
+  const source = block.source as Loose & { type: string };
+  const title =
+    typeof block.title === "string" && block.title.trim() !== "" ? `"${block.title.trim()}" ` : "";
+  const kind = typeof source.media_type === "string" ? source.media_type : `${source.type} source`;
+  return `[document ${title}(${kind}) left out: this model's backend cannot read it]`;
+}
+
+/**
+ * A document as Chat parts: text and inline-content documents as text, a PDF as a `file` part
+ * where the backend takes one (preset.files), anything else as a note saying it was left out (and
+ * reported as dropped), so the model knows something is missing.
+ */
+function documentPart(block: DocumentBlockParam, ctx: MessageContext): ChatUserPart {
+  const source = block.source as Loose & { type: string };
+  if (source.type === "text" && typeof source.data === "string") return { type: "text", text: source.data };
   if (source.type === "content" && Array.isArray(source.content)) {
     const texts = source.content
       .filter((b): b is { type: "text"; text: string } => b?.type === "text" && typeof b.text === "string")
       .map((b) => b.text);
-    if (texts.length === source.content.length) return texts.join(TEXT_JOIN);
+    if (texts.length === source.content.length) return { type: "text", text: texts.join(TEXT_JOIN) };
+  }
+  const files = ctx.preset.files;
+  const filename = typeof block.title === "string" && block.title !== "" ? block.title : "document.pdf";
+  const pdf = source.media_type === undefined || source.media_type === "application/pdf";
+  if (files !== undefined && pdf && source.type === "base64" && typeof source.data === "string") {
+    return { type: "file", file: { filename, file_data: `data:application/pdf;base64,${source.data}` } };
+  }
+  if (files === "data-or-url" && source.type === "url" && typeof source.url === "string") {
+    return { type: "file", file: { filename, file_data: source.url } };
   }
   ctx.drop("document");
-  return undefined;
+  return { type: "text", text: documentNote(block) };
 }
 
 /** One user-side block (message content or tool_result content) as Chat parts. */
@@ -60,10 +84,8 @@ function userPart(block: ContentBlockParam | ToolResultPart, ctx: MessageContext
       return { type: "text", text: known.text };
     case "image":
       return imagePart(known, ctx);
-    case "document": {
-      const text = documentText(known.source, ctx);
-      return text === undefined ? undefined : { type: "text", text };
-    }
+    case "document":
+      return documentPart(known, ctx);
     default:
       ctx.drop(block.type);
       return undefined;
@@ -82,10 +104,14 @@ function toolResult(block: ToolResultBlockParam, ctx: MessageContext, images: Ch
   else if (block.content !== undefined) {
     const parts = block.content.flatMap((b) => userPart(b, ctx) ?? []);
     text = parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join(TEXT_JOIN);
-    const found = parts.filter((p) => p.type === "image_url");
+    const found = parts.filter((p) => p.type !== "text");
     images.push(...found);
-    // A tool message holds text only; its images follow in the next user message.
-    if (found.length > 0 && text === "") text = "(image attached in the next message)";
+    // A tool message holds text only; its images and files follow in the next user message.
+    if (found.length > 0 && text === "") {
+      text = found.some((p) => p.type === "file")
+        ? "(document attached in the next message)"
+        : "(image attached in the next message)";
+    }
   }
   if (block.is_error === true) text = `Error: ${text}`;
   return { role: "tool", tool_call_id: block.tool_use_id, content: text };
