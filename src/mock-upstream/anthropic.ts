@@ -81,7 +81,8 @@ export function messages(ctx: HandlerContext): MockResult {
     if (plan.thinking)
       content.push({ type: "thinking", thinking: omitted ? "" : plan.thinking.text, signature });
     if (plan.reply.kind === "tool") {
-      content.push({ type: "tool_use", id: toolId, name: plan.reply.name, input: plan.reply.args });
+      for (const [i, call] of [plan.reply, ...plan.reply.more].entries())
+        content.push({ type: "tool_use", id: callId(toolId, i), name: call.name, input: call.args });
     } else content.push({ type: "text", text: plan.reply.text });
     const message = { id, type: "message", role: "assistant", model, content };
     return json({ ...message, stop_reason: stopReason, stop_sequence: null, usage });
@@ -115,7 +116,7 @@ export function messages(ctx: HandlerContext): MockResult {
       { type: "signature_delta", signature },
     ]);
   }
-  block(...replyBlock(plan, toolId));
+  for (const [contentBlock, deltas] of replyBlocks(plan, toolId)) block(contentBlock, deltas);
   const deltaUsage = { ...input, output_tokens: outputTokens };
   const delta = { stop_reason: stopReason, stop_sequence: null };
   events.push(sse({ type: "message_delta", delta, usage: deltaUsage }, "message_delta"));
@@ -123,13 +124,18 @@ export function messages(ctx: HandlerContext): MockResult {
   return { kind: "stream", plan: { events, framing: "sse" } };
 }
 
-function replyBlock(plan: ReplyPlan, toolId: string): [unknown, unknown[]] {
+/** The first call keeps the plain id; parallel calls after it get -1, -2 ... */
+const callId = (id: string, i: number) => (i === 0 ? id : `${id}-${i}`);
+
+function replyBlocks(plan: ReplyPlan, toolId: string): [unknown, unknown[]][] {
   const reply = plan.reply;
   if (reply.kind === "text") {
-    return [{ type: "text", text: "" }, reply.chunks.map((text) => ({ type: "text_delta", text }))];
+    return [[{ type: "text", text: "" }, reply.chunks.map((text) => ({ type: "text_delta", text }))]];
   }
-  const deltas = reply.chunks.map((partial_json) => ({ type: "input_json_delta", partial_json }));
-  return [{ type: "tool_use", id: toolId, name: reply.name, input: {} }, deltas];
+  return [reply, ...reply.more].map((call, i) => [
+    { type: "tool_use", id: callId(toolId, i), name: call.name, input: {} },
+    call.chunks.map((partial_json) => ({ type: "input_json_delta", partial_json })),
+  ]);
 }
 
 export function listModels(ctx: HandlerContext): MockResult {

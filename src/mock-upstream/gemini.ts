@@ -59,7 +59,7 @@ export function generate(ctx: HandlerContext): MockResult {
   });
   const replyParts: Part[] =
     reply.kind === "tool"
-      ? [{ functionCall: { name: reply.name, args: reply.args } }]
+      ? [reply, ...reply.more].map((call) => ({ functionCall: { name: call.name, args: call.args } }))
       : [{ text: reply.text }];
   if (method === "generateContent") return json(envelope([...thoughtPart, ...replyParts], true, replyChars));
   if (method !== "streamGenerateContent") {

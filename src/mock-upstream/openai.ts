@@ -6,6 +6,7 @@
 import { fail, type HandlerContext, json, type MockResult, mockId, sse } from "./handler.ts";
 import { strictChatProblem } from "./openai-strict.ts";
 import { planReply, promptTokens } from "./plan.ts";
+import { thinksAloud } from "./script.ts";
 import { measurePrompt } from "./text.ts";
 import { isRecord } from "./tools.ts";
 import type { Conversation, ReplyPlan, ToolChoice } from "./types.ts";
@@ -35,6 +36,9 @@ export function chatCompletions(ctx: HandlerContext): MockResult {
   const created = Math.floor(ctx.now / 1000);
   const finish = plan.reply.kind === "tool" ? "tool_calls" : "stop";
   const callId = mockId("call_", ctx.seq);
+  // Reasoning goes out as text only when the prompt says `think aloud` (vLLM / DeepSeek style).
+  const aloud = plan.thinking !== undefined && thinksAloud(toConversation(body, model));
+  const reasoning = aloud ? { reasoning_content: plan.thinking?.text } : {};
   if (body.stream !== true) {
     const message =
       plan.reply.kind === "tool"
@@ -43,15 +47,20 @@ export function chatCompletions(ctx: HandlerContext): MockResult {
             content: null,
             refusal: null,
             annotations: [],
-            tool_calls: [
-              {
-                id: callId,
-                type: "function",
-                function: { name: plan.reply.name, arguments: plan.reply.json },
-              },
-            ],
+            ...reasoning,
+            tool_calls: [plan.reply, ...plan.reply.more].map((call, i) => ({
+              id: i === 0 ? callId : `${callId}-${i}`,
+              type: "function",
+              function: { name: call.name, arguments: call.json },
+            })),
           }
-        : { role: "assistant", content: plan.reply.text, refusal: null, annotations: [] };
+        : {
+            role: "assistant",
+            content: plan.reply.text,
+            refusal: null,
+            annotations: [],
+            ...reasoning,
+          };
     const choice = { index: 0, message, logprobs: null, finish_reason: finish };
     return json({
       id,
@@ -70,16 +79,17 @@ export function chatCompletions(ctx: HandlerContext): MockResult {
     return sse(includeUsage ? { ...head, choices, usage: null } : { ...head, choices });
   };
   const events = [];
+  if (aloud)
+    for (const text of plan.thinking?.chunks ?? []) events.push(chunk({ reasoning_content: text }, null));
   if (plan.reply.kind === "tool") {
-    const first = {
-      index: 0,
-      id: callId,
-      type: "function",
-      function: { name: plan.reply.name, arguments: "" },
-    };
-    events.push(chunk({ role: "assistant", content: null, refusal: null, tool_calls: [first] }, null));
-    for (const args of plan.reply.chunks) {
-      events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }, null));
+    for (const [index, call] of [plan.reply, ...plan.reply.more].entries()) {
+      const id = index === 0 ? callId : `${callId}-${index}`;
+      const opening = { index, id, type: "function", function: { name: call.name, arguments: "" } };
+      const head = index === 0 ? { role: "assistant", content: null, refusal: null } : {};
+      events.push(chunk({ ...head, tool_calls: [opening] }, null));
+      for (const args of call.chunks) {
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: args } }] }, null));
+      }
     }
   } else {
     events.push(chunk({ role: "assistant", content: "", refusal: null }, null));

@@ -2,25 +2,36 @@
 // thinking, token counts) and the shared cache arithmetic. Promises: pure and deterministic,
 // so a streamed and a non-streamed answer to the same request carry the same words and usage.
 
+import { scriptedCalls, summaryText, wantsSummary } from "./script.ts";
 import { chunkWords, replySentence, splitEven, thinkingChunks, tokensOf } from "./text.ts";
 import { argsFromSchema, pickTool } from "./tools.ts";
-import type { CacheMode, Conversation, PromptSize, ReplyPlan } from "./types.ts";
+import type { CacheMode, Conversation, PromptSize, ReplyPlan, ToolReply } from "./types.ts";
 
 /** OpenAI and Gemini cache prompts of at least this many tokens, in steps of 128. */
 const AUTO_CACHE_MIN_TOKENS = 1024;
 const AUTO_CACHE_STEP = 128;
 
 export function planReply(conv: Conversation, events: number): ReplyPlan {
-  const tool = pickTool(conv);
   const thinking = conv.thinking ? withTokens(thinkingChunks(conv)) : undefined;
-  if (tool) {
-    const args = argsFromSchema(tool.schema);
-    const json = JSON.stringify(args);
-    const reply = { kind: "tool" as const, name: tool.name, args, json, chunks: splitEven(json, events) };
-    return { reply, thinking, replyTokens: tokensOf(json) };
+  const scripted = scriptedCalls(conv);
+  const tool = pickTool(conv);
+  const calls: ToolReply[] = scripted.map((c) => toolReply(c.tool.name, c.args, events));
+  if (calls.length === 0 && tool) calls.push(toolReply(tool.name, argsFromSchema(tool.schema), events));
+  const [first, ...more] = calls;
+  if (first) {
+    const replyTokens = calls.reduce((n, c) => n + tokensOf(c.json), 0);
+    return { reply: { kind: "tool", ...first, more }, thinking, replyTokens };
   }
-  const { text, chunks } = chunkWords(replySentence(conv), events);
+  const sentence = wantsSummary(conv) ? summaryText(conv) : replySentence(conv);
+  const { text, chunks } = wantsSummary(conv)
+    ? { text: sentence, chunks: splitEven(sentence, events) }
+    : chunkWords(sentence, events);
   return { reply: { kind: "text", text, chunks }, thinking, replyTokens: tokensOf(text) };
+}
+
+function toolReply(name: string, args: Record<string, unknown>, events: number): ToolReply {
+  const json = JSON.stringify(args);
+  return { name, args, json, chunks: splitEven(json, events) };
 }
 
 function withTokens(t: { text: string; chunks: string[] }): {

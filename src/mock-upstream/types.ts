@@ -87,9 +87,18 @@ export interface Conversation {
   thinking: boolean;
 }
 
+/** One tool call of a reply: its arguments as an object, as JSON text and cut into deltas. */
+export interface ToolReply {
+  name: string;
+  args: Record<string, unknown>;
+  json: string;
+  chunks: string[];
+}
+
 export type Reply =
   | { kind: "text"; text: string; chunks: string[] }
-  | { kind: "tool"; name: string; args: Record<string, unknown>; json: string; chunks: string[] };
+  /** The first call's fields, and `more` calls made in the same turn (parallel calls). */
+  | ({ kind: "tool"; more: ToolReply[] } & ToolReply);
 
 export interface ReplyPlan {
   reply: Reply;
