@@ -100,13 +100,19 @@ release: $(DEPS)
 soak: $(DEPS) dist/sluice
 	$(BUN) run bench/soak.ts
 
-# Claude Code itself (pinned in scripts/install-claude-code.sh; a ~360 MB native binary that
-# npm installs into .tools/claude-code in about 6 s) driven through dist/sluice to the mock.
-# A missing install fails here; plain `make test` skips these tests when it is absent.
+# Claude Code itself, each version of CLAUDE_CODE_VERSIONS (the pinned one and the newest
+# release checked; a ~400 MB native binary npm installs into .tools/claude-code-<version> in a
+# few seconds), driven through dist/sluice to the mock: the story matrix of tests/claude-code,
+# passthrough and translated. A missing install fails here; plain `make test` skips these tests.
+CLAUDE_CODE_VERSIONS := 2.1.329 2.1.332
 .PHONY: test-claude-code
 test-claude-code: $(DEPS) dist/sluice
-	./scripts/install-claude-code.sh >/dev/null
-	SLUICE_REQUIRE_CLAUDE_CODE=1 $(BUN) test --timeout 120000 tests/claude-code
+	@for v in $(CLAUDE_CODE_VERSIONS); do \
+	  bin=$$(CLAUDE_CODE_VERSION=$$v CLAUDE_CODE_PREFIX=.tools/claude-code-$$v ./scripts/install-claude-code.sh) || exit 1; \
+	  echo "== Claude Code $$v"; \
+	  CLAUDE_CODE_BIN=$$bin CLAUDE_CODE_VERSION=$$v SLUICE_REQUIRE_CLAUDE_CODE=1 \
+	    $(BUN) test --timeout 120000 tests/claude-code || exit 1; \
+	done
 
 # Mutation testing with StrykerJS over `bun test` on the pure modules (stryker.config.mjs has
 # the table). Not part of CI: slow on 2 cores. `make mutate MODULE=translate-stream` runs one;

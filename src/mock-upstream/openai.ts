@@ -127,7 +127,12 @@ export function wantsReasoning(effort: unknown, model: string): boolean {
 
 function toConversation(body: Record<string, unknown>, model: string): Conversation {
   const msgs = Array.isArray(body.messages) ? body.messages : [];
-  const last = msgs.at(-1);
+  // A tool's images or files come in a user message of their own right after its result (Chat
+  // tool messages hold text only): such a message still answers the tool call.
+  let end = msgs.length - 1;
+  while (end > 0 && isRecord(msgs[end]) && msgs[end].role === "user" && textOf(msgs[end].content) === "")
+    end--;
+  const last = msgs[end];
   const toolResult = isRecord(last) && last.role === "tool" ? textOf(last.content) : undefined;
   let lastUserText = "";
   for (let i = msgs.length - 1; i >= 0 && lastUserText === ""; i--) {

@@ -10,7 +10,11 @@ export const CLAUDE_BIN =
   process.env.CLAUDE_CODE_BIN ?? join(ROOT, ".tools/claude-code/node_modules/.bin/claude");
 /** Set by `make test-claude-code`: a missing install is then a failure, not a skip. */
 export const REQUIRED = process.env.SLUICE_REQUIRE_CLAUDE_CODE === "1";
-export const OUTPUT_DIR = join(ROOT, "tests/output/claude-code");
+export const OUTPUT_DIR = join(
+  ROOT,
+  "tests/output/claude-code",
+  process.env.CLAUDE_CODE_VERSION ?? "default",
+);
 /** Upper bound for one Claude Code run; a normal run here takes about a second. */
 const RUN_TIMEOUT_MS = 60_000;
 
@@ -62,14 +66,17 @@ export interface ClaudeEnv {
   apiKey: string;
   /** Prepended to PATH, for commands the Bash tool may run. */
   binDir?: string;
-  /** More environment for Claude Code (ANTHROPIC_CUSTOM_HEADERS ...). */
+  /** Reused between runs that continue one conversation (`--continue`); fresh by default. */
+  home?: string;
+  cwd?: string;
+  /** More environment for Claude Code (CLAUDE_CODE_PROMPT_CACHE_TTL, ANTHROPIC_CUSTOM_HEADERS ...). */
   extraEnv?: Record<string, string>;
 }
 
 /** Runs `claude -p PROMPT --output-format stream-json --verbose --include-partial-messages ARGS`. */
 export async function runClaudeCode(prompt: string, args: string[], env: ClaudeEnv): Promise<ClaudeRun> {
-  const home = tempDir("claude-home");
-  const cwd = tempDir("claude-cwd");
+  const home = env.home ?? tempDir("claude-home");
+  const cwd = env.cwd ?? tempDir("claude-cwd");
   const proc = Bun.spawn(
     [
       CLAUDE_BIN,

@@ -111,6 +111,26 @@ describe("on the wire", () => {
     expect(whole.choices[0].message.reasoning_content).toBeUndefined();
   });
 
+  test("a tool result whose image follows in a user message of its own still ends the script", async () => {
+    const body = {
+      model: "gpt-4o",
+      tools: chatTools,
+      messages: [
+        { role: "user", content: 'call Read with {"file_path":"/a.png"}' },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "Read", arguments: "{}" } }],
+        },
+        { role: "tool", tool_call_id: "c1", content: "(image attached in the next message)" },
+        { role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,AA==" } }] },
+      ],
+    };
+    const whole = await (await postJson(`${mock.current.url}/v1/chat/completions`, body)).json();
+    expect(whole.choices[0].message.tool_calls).toBeUndefined();
+    expect(whole.choices[0].message.content).toStartWith("Mock reply to tool result:");
+  });
+
   test("a compaction request gets an analysis and a summary", async () => {
     const content = "Summarise. Put the summary inside <summary></summary> tags.";
     const body = { model: "claude-x", max_tokens: 64, messages: [{ role: "user", content }] };
