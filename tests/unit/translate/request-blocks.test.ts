@@ -1,5 +1,6 @@
 // User-side Anthropic blocks that Chat Completions can or cannot carry: text documents become
-// text, PDFs and mixed documents are dropped and listed, images need a whole source, and a null
+// text, a PDF a file part (OpenAI), other documents a note that they were left out (and listed),
+// images need a whole source, and a null
 // cache_control is no cache_control. Written from the survivors of
 // `make mutate MODULE=translate-request`.
 import { describe, expect, test } from "bun:test";
@@ -14,6 +15,7 @@ function chat(content: unknown[]) {
   return { content: r.body.messages[0]?.content, dropped: r.dropped };
 }
 const text = (t: string) => ({ type: "text", text: t });
+const NOTE = (kind: string) => `[document (${kind}) left out: this model's backend cannot read it]`;
 
 describe("documents", () => {
   test("a plain-text document is sent as its text", () => {
@@ -29,19 +31,34 @@ describe("documents", () => {
   test("an inline-content document with anything but text is dropped whole and listed", () => {
     const image = { type: "image", source: { type: "url", url: "https://example.com/x.png" } };
     const doc = { type: "document", source: { type: "content", content: [text("a"), image] } };
-    expect(chat([doc, text("q")])).toEqual({ content: "q", dropped: ["document"] });
+    expect(chat([doc, text("q")])).toEqual({
+      content: `${NOTE("content source")}\n\nq`,
+      dropped: ["document"],
+    });
   });
 
-  test("a PDF, or a text source without its data, is dropped and listed", () => {
+  test("a PDF goes as a file part; a text source without its data is left out with a note, listed", () => {
     const pdf = { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBE" } };
     const empty = { type: "document", source: { type: "text", media_type: "text/plain" } };
-    expect(chat([pdf, text("q")])).toEqual({ content: "q", dropped: ["document"] });
-    expect(chat([empty, text("q")])).toEqual({ content: "q", dropped: ["document"] });
+    expect(chat([pdf, text("q")])).toEqual({
+      content: [
+        { type: "file", file: { filename: "document.pdf", file_data: "data:application/pdf;base64,JVBE" } },
+        text("q"),
+      ],
+      dropped: [],
+    });
+    expect(chat([empty, text("q")])).toEqual({
+      content: `${NOTE("text/plain")}\n\nq`,
+      dropped: ["document"],
+    });
   });
 
-  test("a content source whose content is not a list is dropped and listed", () => {
+  test("a content source whose content is not a list is left out with a note, listed", () => {
     const doc = { type: "document", source: { type: "content", content: "a" } };
-    expect(chat([doc, text("q")])).toEqual({ content: "q", dropped: ["document"] });
+    expect(chat([doc, text("q")])).toEqual({
+      content: `${NOTE("content source")}\n\nq`,
+      dropped: ["document"],
+    });
   });
 });
 
