@@ -43,7 +43,7 @@ describe("documents", () => {
     expect(chat([pdf, text("q")])).toEqual({
       content: [
         { type: "file", file: { filename: "document.pdf", file_data: "data:application/pdf;base64,JVBE" } },
-        text("q"),
+        { type: "text", text: "q" },
       ],
       dropped: [],
     });
