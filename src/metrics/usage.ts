@@ -46,7 +46,17 @@ export function usageFromJson(api: Api, body: unknown): UsageResult {
 }
 
 // Anthropic events that never carry usage, model, stop reason or error: skip their JSON.
-const ANTHROPIC_SKIP = new Set(["content_block_delta", "content_block_start", "content_block_stop", "ping"]);
+const ANTHROPIC_SKIP: ReadonlySet<string> = new Set([
+  "content_block_delta",
+  "content_block_start",
+  "content_block_stop",
+  "ping",
+]);
+
+/** SSE event names whose events the tracker of `api` ignores (Chat and Gemini events have none). */
+export function usageSkip(api: Api): ReadonlySet<string> | undefined {
+  return api === "anthropic" ? ANTHROPIC_SKIP : undefined;
+}
 
 export function createUsageTracker(api: Api): UsageTracker {
   const acc: UsageResult = {};

@@ -13,6 +13,11 @@ export interface ResponseConsumer {
   json?(body: unknown): void;
   /** The response ended (completely or not); called before the observers' onEnd. */
   end?(): void;
+  /**
+   * SSE event names this consumer never looks at. When every consumer of a stream names some,
+   * the events all of them skip are not decoded at all (sse/skim.ts).
+   */
+  skip?: ReadonlySet<string>;
 }
 
 export interface ExchangeObserver {
@@ -42,26 +47,52 @@ export function guarded<T>(where: string, onError: ErrorSink, fn: () => T): T | 
   }
 }
 
-/** Fans one response out to several consumers, each guarded. */
+/**
+ * Fans one response out to several consumers, each guarded (inline: this runs per event, and a
+ * closure per call would cost more than the call). Skips what every consumer skips.
+ */
 export function fanOut(consumers: ResponseConsumer[], onError: ErrorSink): ResponseConsumer | undefined {
   if (consumers.length === 0) return undefined;
-  if (consumers.length === 1) {
-    const only = consumers[0]!;
-    return {
-      event: (ev) => guarded("consumer.event", onError, () => only.event?.(ev)),
-      json: (body) => guarded("consumer.json", onError, () => only.json?.(body)),
-      end: () => guarded("consumer.end", onError, () => only.end?.()),
-    };
-  }
-  return {
-    event: (ev) => {
-      for (const c of consumers) guarded("consumer.event", onError, () => c.event?.(ev));
+  const fanned: ResponseConsumer = {
+    event(ev) {
+      for (const c of consumers) {
+        try {
+          c.event?.(ev);
+        } catch (err) {
+          onError("consumer.event", err);
+        }
+      }
     },
-    json: (body) => {
-      for (const c of consumers) guarded("consumer.json", onError, () => c.json?.(body));
+    json(body) {
+      for (const c of consumers) {
+        try {
+          c.json?.(body);
+        } catch (err) {
+          onError("consumer.json", err);
+        }
+      }
     },
-    end: () => {
-      for (const c of consumers) guarded("consumer.end", onError, () => c.end?.());
+    end() {
+      for (const c of consumers) {
+        try {
+          c.end?.();
+        } catch (err) {
+          onError("consumer.end", err);
+        }
+      }
     },
   };
+  const skip = commonSkip(consumers);
+  if (skip) fanned.skip = skip;
+  return fanned;
+}
+
+function commonSkip(consumers: ResponseConsumer[]): ReadonlySet<string> | undefined {
+  if (consumers.length === 1) return consumers[0]?.skip?.size ? consumers[0].skip : undefined;
+  let common: Set<string> | undefined;
+  for (const c of consumers) {
+    if (!c.skip || c.skip.size === 0) return undefined;
+    common = common ? new Set([...common].filter((name) => c.skip?.has(name))) : new Set(c.skip);
+  }
+  return common && common.size > 0 ? common : undefined;
 }

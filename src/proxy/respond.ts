@@ -177,8 +177,15 @@ function openRelay(ctx: RequestContext, answer: UpstreamAnswer, shape: StreamSha
     ...(shape ? { shape } : {}),
     onChunk: (c) => {
       ex.ttfbMs ??= performance.now() - ex.t0;
-      if (reader) guarded("reader.push", deps.onObserverError, () => reader?.push(c));
-      else pending.push(c);
+      if (!reader) pending.push(c);
+      else {
+        // Inline, not guarded(): this runs for every chunk of every stream.
+        try {
+          reader.push(c);
+        } catch (err) {
+          deps.onObserverError("reader.push", err);
+        }
+      }
     },
     onEnd: (end, bytes) => {
       answer.release();

@@ -3,6 +3,7 @@
 // kept (up to the cap) and decompressed once at the end, so the client path never waits on
 // it. Past the cap the reader stops looking; the client still gets every byte.
 import { SseDecoder } from "../sse/parse.ts";
+import { SseSkimmer } from "../sse/skim.ts";
 import { decompress, isPlain } from "./decompress.ts";
 import type { ResponseConsumer } from "./observe.ts";
 
@@ -22,7 +23,9 @@ export function createResponseReader(consumer: ResponseConsumer, opts: ReaderOpt
   const compressed = !isPlain(opts.contentEncoding);
   const sse = opts.contentType?.includes("text/event-stream") === true;
   const json = opts.contentType?.includes("json") === true;
-  const decoder = sse && !compressed ? new SseDecoder() : undefined;
+  // Events every consumer skips are not decoded at all (most of an Anthropic stream).
+  const decoder =
+    sse && !compressed ? (consumer.skip ? new SseSkimmer(consumer.skip) : new SseDecoder()) : undefined;
   const kept: Uint8Array[] = [];
   let keptBytes = 0;
   let overflow = false;

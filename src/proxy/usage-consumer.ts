@@ -3,20 +3,29 @@
 // logs and telemetry, so they always agree).
 import type { Api } from "../errors.ts";
 import type { Pricing } from "../metrics/pricing.ts";
-import { createUsageTracker, emptyUsage, type UsageResult, usageFromJson } from "../metrics/usage.ts";
+import {
+  createUsageTracker,
+  emptyUsage,
+  type UsageResult,
+  usageFromJson,
+  usageSkip,
+} from "../metrics/usage.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ResponseConsumer } from "./observe.ts";
 
 export function usageConsumer(ex: Exchange, api: Api, pricing: Pricing): ResponseConsumer {
   const tracker = createUsageTracker(api);
   let whole: UsageResult | undefined;
-  return {
+  const consumer: ResponseConsumer = {
     event: (ev) => tracker.onEvent(ev),
     json: (body) => {
       whole = usageFromJson(api, body);
     },
     end: () => applyUsage(ex, whole ?? tracker.result(), pricing),
   };
+  const skip = usageSkip(api);
+  if (skip) consumer.skip = skip;
+  return consumer;
 }
 
 export function applyUsage(ex: Exchange, r: UsageResult, pricing: Pricing): void {
