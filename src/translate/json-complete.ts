@@ -4,18 +4,6 @@
 // `lenient`, a trailing comma before `}` or `]` and a raw control character inside a string are
 // accepted and reported, so they can be dropped or escaped.
 
-/** True when the text is exactly one JSON object. */
-export function isObjectJson(text: string): boolean {
-  // Cheap test first: streaming asks this on every switch between interleaved tool calls.
-  if (!text.trimEnd().endsWith("}")) return false;
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
-  }
-}
-
 type Frame = { kind: "{" | "["; expect: "key" | "colon" | "value" | "next"; afterComma: boolean };
 interface Str {
   key: boolean;

@@ -5,12 +5,9 @@
 import { expect } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "../e2e/helpers.ts";
-import { blocksOf, commandDir, isJson, type Json, resultOf, sessionIdOf, textDeltas } from "./helpers.ts";
+import { blocksOf, commandDir, isJson, type Json, resultOf, textDeltas } from "./helpers.ts";
 import {
   attachmentsIn,
-  BACKEND_KEY,
-  CLIENT_KEY,
   lastUserText,
   type Mode,
   messagesOf,
@@ -34,30 +31,6 @@ export interface Story {
 const bash = (cmd = "mock") => `call Bash with ${JSON.stringify({ command: cmd })}`;
 const read = (path: string) => `call Read with ${JSON.stringify({ file_path: path })}`;
 const mockCommand = () => ({ binDir: commandDir("mock", CANARY) });
-
-/** What every story must show: each model turn crossed sluice and got there in its own format. */
-export function checkEveryTurn(mode: Mode, o: Outcome): void {
-  // Every call crossed sluice (a routed count_tokens never reaches the backend at all).
-  expect(o.logged.length).toBeGreaterThan(0);
-  for (const r of o.requests) {
-    if (mode === "translated") {
-      // Nothing reached the mock's Anthropic side: every turn was translated.
-      expect(`${r.method} ${r.path}`).toBe("POST /v1/chat/completions");
-      expect(r.headers.authorization).toBe(`Bearer ${BACKEND_KEY}`);
-      expect(JSON.stringify(r.headers)).not.toContain(CLIENT_KEY);
-      expect(r.body.model).toBe("mock-gpt");
-      expect(r.body.stream).toBe(true);
-      expect(r.body.stream_options).toEqual({ include_usage: true });
-    } else {
-      expect(r.path.startsWith("/v1/messages")).toBe(true);
-      expect(r.query).toEqual({ beta: "true" });
-      expect(r.headers["x-api-key"]).toBe(CLIENT_KEY);
-    }
-  }
-  for (const line of o.logged) expect(line).toMatchObject({ status: 200, outcome: "ok" });
-  const session = sessionIdOf(o.runs[0]!);
-  for (const line of o.logged.filter((l) => l.path === "/v1/messages")) expect(line.session).toBe(session);
-}
 
 const success = (o: Outcome, i = o.runs.length - 1) => {
   const result = resultOf(o.runs[i]!);
@@ -279,9 +252,3 @@ export const STORIES: Story[] = [
     },
   },
 ];
-
-/** A fresh working directory for a story, with what its setup writes. */
-export function storyDir(story: Story): { cwd: string; binDir?: string } {
-  const cwd = tempDir("claude-cwd");
-  return { cwd, ...(story.setup?.(cwd) ?? {}) };
-}
