@@ -8,10 +8,11 @@
 import type { Config } from "../config/types.ts";
 import { type ProxyError, proxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { type MintedLookup, mintedFromIndex, mintedFromMap } from "../scrub/minted-index.ts";
 import type { PayloadResult } from "../scrub/payload.ts";
 import { PLACEHOLDER_PREFIX } from "../scrub/placeholder.ts";
 import { ScrubJobError, type ScrubPool, sharedPool } from "../scrub/pool.ts";
-import { createScrubber, type MintedLookup, type Scrubber } from "../scrub/scrub.ts";
+import { createScrubber, type Scrubber } from "../scrub/scrub.ts";
 import type { RequestContext } from "./context.ts";
 import { canDecompress, decompress, isPlain } from "./decompress.ts";
 
@@ -37,21 +38,10 @@ export interface ScrubStepOptions {
   offThreadFrom?: number;
 }
 
-/** The pseudonyms of a worker's result, parsed only when the answer needs one. */
-function lazyMinted(json: Uint8Array): MintedLookup & { entries(): [string, string][] } {
-  let map: Map<string, string> | undefined;
-  const load = () => {
-    map ??= new Map(JSON.parse(new TextDecoder().decode(json)) as [string, string][]);
-    return map;
-  };
-  return { get: (p) => (json.byteLength <= 2 ? undefined : load().get(p)), entries: () => [...load()] };
-}
-
 type Scrubbed =
   | Extract<PayloadResult, { ok: false }>
   | (Omit<Extract<PayloadResult, { ok: true }>, "minted"> & {
-      minted: MintedLookup & { entries(): Iterable<[string, string]> };
-      count: number;
+      minted: MintedLookup;
       /** The body as it is now on this thread (a worker hands its bytes back). */
       body: Uint8Array;
     });
@@ -99,8 +89,7 @@ export function createScrubStep(
           maxHits: maxMatches,
         });
         if (!r.ok) return r;
-        const count = Object.values(r.hits).reduce((a, b) => a + b, 0);
-        return { ...r, minted: lazyMinted(r.minted), count, body: back };
+        return { ...r, minted: mintedFromIndex(r.minted), body: back };
       } catch (err) {
         // The worker hands the body back when it can; a worker that died took it along.
         if (!(err instanceof ScrubJobError) || err.body === undefined)
@@ -113,7 +102,7 @@ export function createScrubStep(
     }
     const r = scrubber.scrubPayload(body, type, maxMatches);
     if (!r.ok) return r;
-    return { ...r, minted: r.minted, count: r.minted.size, body };
+    return { ...r, minted: mintedFromMap(r.minted), body };
   };
 
   return {
@@ -149,7 +138,7 @@ export function createScrubStep(
       const result = await scrub(ctx, scrubber, body);
       if (!result.ok) return proxyError(result.kind, result.message);
       // The key's vault restores later answers too; without the gate only this request's map does.
-      if (gated) scrubber.remember(result.minted.entries(), result.count);
+      if (gated) scrubber.remember(result.minted);
       if (result.binary.length > 0 && !warnedBinary) {
         warnedBinary = true;
         log.info("scrub: media request bodies and file parts (images, audio, archives) pass as they are", {

@@ -6,6 +6,7 @@
 //   replaced; workers never keep the process alive;
 // - the same answer as scrubbing on the main thread (the same pure payload scrub runs there).
 import type { ScrubMode } from "./engine.ts";
+import type { MintedIndex } from "./minted-index.ts";
 import type { PayloadResult } from "./payload.ts";
 import type { Literal } from "./scan.ts";
 
@@ -20,11 +21,11 @@ export interface ScrubJob {
 }
 
 /**
- * A result as it crosses threads: the pseudonyms as UTF-8 JSON of [placeholder, value] pairs (one
- * buffer handed over, not half a million strings copied), parsed only when an answer needs one.
+ * A result as it crosses threads: the pseudonyms as a sorted index (two buffers handed over, not
+ * half a million strings copied), looked up in place by the main thread (minted-index.ts).
  */
 export type WireResult =
-  | (Omit<Extract<PayloadResult, { ok: true }>, "minted"> & { minted: Uint8Array })
+  | (Omit<Extract<PayloadResult, { ok: true }>, "minted"> & { minted: MintedIndex })
   | Extract<PayloadResult, { ok: false }>;
 
 /** Every reply hands the job's body back (the main thread gave its buffer away). */

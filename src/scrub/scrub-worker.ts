@@ -4,13 +4,13 @@
 // (one per mode and key, with their memo of pseudonyms); the vault stays on the main thread.
 // Also an entry point of the compiled binary (see the Makefile's build line).
 import { createEngine, type Engine } from "./engine.ts";
+import { encodeMinted } from "./minted-index.ts";
 import { scrubPayload } from "./payload.ts";
 import { type JobReply, ownBuffer, type ScrubJob } from "./pool.ts";
 
 declare const self: Worker;
 
 const engines = new Map<string, Engine>();
-const encoder = new TextEncoder();
 
 function engineFor(job: ScrubJob): Engine {
   const id = `${job.mode}:${Buffer.from(job.hmacKey).toString("hex")}`;
@@ -34,9 +34,9 @@ self.onmessage = (event: MessageEvent<ScrubJob>) => {
     if (r.ok) {
       const { bytes } = r;
       const out = bytes === undefined ? undefined : ownBuffer(bytes);
-      const minted = encoder.encode(JSON.stringify([...r.minted]));
+      const minted = encodeMinted(r.minted);
       if (out) transfer.push(out.buffer);
-      transfer.push(minted.buffer);
+      transfer.push(minted.bytes.buffer as ArrayBuffer, minted.offsets.buffer as ArrayBuffer);
       reply = { id: job.id, result: { ...r, bytes: out, minted }, body: job.body };
     } else reply = { id: job.id, result: r, body: job.body };
   } catch (err) {

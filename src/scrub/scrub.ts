@@ -12,6 +12,7 @@
 
 import { createEngine, DETECTOR_IDS, type Engine, type ScrubMode } from "./engine.ts";
 import { createJsonArrayRestoreTransform } from "./json-array-restore.ts";
+import { type MintedLookup, mintedFromMap } from "./minted-index.ts";
 import { type PayloadResult, scrubPayload } from "./payload.ts";
 import { GRAMMAR, PLACEHOLDER_PREFIX, Vault } from "./placeholder.ts";
 import {
@@ -76,8 +77,8 @@ export interface Scrubber extends Restorer {
   scrubPayload(body: Uint8Array, contentType: string | null, maxHits?: number): PayloadResult;
   /** Restored values to search for again; what a worker needs besides the body. */
   literals(): Literal[];
-  /** Records minted pseudonyms in this vault (only the newest fit; older ones would be evicted). */
-  remember(minted: Iterable<[string, string]>, count?: number): void;
+  /** Records minted pseudonyms in this vault (at most as many as it holds; more would be evicted). */
+  remember(minted: MintedLookup): void;
   /**
    * A restorer that knows only `minted` (the pseudonyms of one request), or, with `vault`, also
    * everything this vault remembers (a gated client's own vault).
@@ -85,10 +86,7 @@ export interface Scrubber extends Restorer {
   restorerFor(minted: MintedLookup, opts?: { vault?: boolean }): Restorer;
 }
 
-/** The pseudonyms one request minted, by placeholder. */
-export interface MintedLookup {
-  get(placeholder: string): string | undefined;
-}
+export type { MintedLookup } from "./minted-index.ts";
 
 const DEFAULT_VAULT_SIZE = 4096;
 /** Values restored into responses that are searched for again in requests. */
@@ -151,9 +149,8 @@ export function createScrubber(cfg: ScrubberConfig): Scrubber {
     };
   const literals = (): Literal[] => [...restored].map(([value, kind]) => ({ value, kind }));
   const vaultSize = cfg.vaultSize ?? DEFAULT_VAULT_SIZE;
-  const remember = (minted: Iterable<[string, string]>, count = Number.POSITIVE_INFINITY) => {
-    let skip = Number.isFinite(count) ? count - vaultSize : 0;
-    for (const [p, v] of minted) if (skip-- <= 0) vault.put(p, v);
+  const remember = (minted: MintedLookup) => {
+    for (const [p, v] of minted.entries(vaultSize)) vault.put(p, v);
   };
   const whole = restorerOver(lookupIn(undefined, true), pseudonymize);
 
@@ -164,13 +161,13 @@ export function createScrubber(cfg: ScrubberConfig): Scrubber {
       const r = engine.scrubJson(text, { literals: literals() });
       if ("error" in r) return { error: "request body is not valid JSON" };
       if ("tooManyHits" in r) return { error: "too many secrets" };
-      remember(r.minted);
+      remember(mintedFromMap(r.minted));
       return { text: r.text, changed: r.changed, hits: r.hits };
     },
     scrubText(text) {
       const r = engine.scrubText(text, { literals: literals() });
       if ("tooManyHits" in r) return { text, changed: false, hits: {} };
-      remember(r.minted);
+      remember(mintedFromMap(r.minted));
       return { text: r.text, changed: r.changed, hits: r.hits };
     },
     scrubPayload: (body, contentType, maxHits) =>

@@ -28,9 +28,11 @@ let sluice: SluiceBinary;
 
 beforeAll(async () => {
   requireBinary();
-  up = startUpstream((req) => {
+  // Answers with the first three placeholders it was sent (restore must find them among 500,000).
+  up = startUpstream((req, seen) => {
     if (Number(req.headers.get("content-length") ?? 0) > 1_000_000) bigSeen = true;
-    return Response.json({ type: "message", content: [{ type: "text", text: "ok" }] });
+    const quoted = (seen.body.match(/SLUICE_AWS_ACCESS_KEY_[A-Z2-7]{10}/g) ?? []).slice(0, 3).join(" ");
+    return Response.json({ type: "message", content: [{ type: "text", text: `ok ${quoted}` }] });
   });
   sluice = await startSluiceBinary({
     SLUICE_ANTHROPIC_BASE_URL: up.url,
@@ -77,7 +79,7 @@ describe("a big, match-heavy scrub does not stall the proxy", () => {
     expect({ answered, bigSeen }).toEqual({ answered: 10, bigSeen: false });
     const r = await big;
     expect(r.status).toBe(200);
-    await r.text();
+    expect((await r.json()).content[0].text).toBe(`ok ${fakeKey(0)} ${fakeKey(1)} ${fakeKey(2)}`);
     const seen = up.seen.find((s) => s.body.length > 1_000_000)!.body;
     for (const i of [0, 1, 12345, KEYS - 1]) expect(seen).not.toContain(fakeKey(i));
     expect(seen.match(/SLUICE_AWS_ACCESS_KEY_[A-Z2-7]{10}/g)?.length).toBe(KEYS);
