@@ -20,7 +20,7 @@ RUN set -eu; \
     define=""; \
     if [ -n "$SLUICE_VERSION" ]; then define="--define=SLUICE_VERSION=\"${SLUICE_VERSION#v}\""; fi; \
     bun build --compile --minify --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
-      $define src/index.ts src/scrub/scrub-worker.ts --outfile /out/sluice; \
+      $define src/index.ts src/scrub/scrub-worker.ts src/ledger/sqlite-worker.ts --outfile /out/sluice; \
     /out/sluice --version
 
 FROM debian:bookworm-slim AS runtime

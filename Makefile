@@ -31,8 +31,8 @@ certs: $(DEPS)
 run: $(DEPS) certs/server.crt
 	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} $(BUN) run src/index.ts serve
 
-# The scrub worker is an entry point of its own: a compiled binary carries only what is listed.
-ENTRYPOINTS := src/index.ts src/scrub/scrub-worker.ts
+# The scrub and ledger workers are entry points of their own: a compiled binary carries only what is listed.
+ENTRYPOINTS := src/index.ts src/scrub/scrub-worker.ts src/ledger/sqlite-worker.ts
 
 dist/sluice: $(DEPS) $(SRC)
 	$(BUN) build --compile --minify --sourcemap --no-compile-autoload-dotenv --no-compile-autoload-bunfig $(ENTRYPOINTS) --outfile dist/sluice

@@ -65,7 +65,7 @@ for target in $TARGETS; do
   mkdir -p "$stage/deploy"
   say "building $name"
   "$BUN" build "${BUILD_FLAGS[@]}" --target="$target" \
-    --define "SLUICE_VERSION=\"$VERSION\"" src/index.ts src/scrub/scrub-worker.ts --outfile "$stage/sluice" >"$work/build.log" 2>&1 ||
+    --define "SLUICE_VERSION=\"$VERSION\"" src/index.ts src/scrub/scrub-worker.ts src/ledger/sqlite-worker.ts --outfile "$stage/sluice" >"$work/build.log" 2>&1 ||
     { cat "$work/build.log" >&2; die "build for $target failed"; }
   rm -f "$stage/sluice.map"
   if [[ "$target" == "$HOST" ]]; then

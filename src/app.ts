@@ -12,7 +12,6 @@ import { createGateway, type Gateway } from "./gateway/gateway.ts";
 import { createLocalLimiter } from "./gateway/limiter-local.ts";
 import { createRedisLimiter } from "./gateway/limiter-redis.ts";
 import { gatewaySection } from "./gateway/metrics.ts";
-import { createDailyCost } from "./ledger/daily.ts";
 import { createLedger, type Ledger, openStore } from "./ledger/ledger.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics/hub.ts";
@@ -148,8 +147,7 @@ export function createApp(deps: AppDeps): SluiceApp {
           ...(deps.ledgerWriter ? { writer: deps.ledgerWriter } : {}),
           ...(deps.fleetRefreshMs ? { refreshMs: deps.fleetRefreshMs } : {}),
         });
-  const daily = ledger ? createDailyCost(ledger.writer) : undefined;
-  metrics.counters.registerSection(gatewaySection(gateway, () => ledger?.writer, daily));
+  metrics.counters.registerSection(gatewaySection(gateway, () => ledger?.writer, ledger?.daily));
   const proxyDeps: ProxyDeps = {
     config: deps.config,
     fetch: deps.fetch ?? (fetch as FetchFn),
@@ -239,7 +237,6 @@ export function createApp(deps: AppDeps): SluiceApp {
     ...(ledger ? { ledger } : {}),
     ready: async (timeoutMs) => (ledger ? ledger.ready(timeoutMs) : true),
     async close(deadlineMs) {
-      daily?.stop();
       await ledger?.close(deadlineMs);
       gateway.close();
     },

@@ -7,9 +7,10 @@ import { dayStart, monthStart } from "../gateway/periods.ts";
 import type { SpendTracker } from "../gateway/spend.ts";
 import type { Logger } from "../log.ts";
 import type { ExchangeObserver } from "../proxy/observe.ts";
+import { createDailyCost, type DailyCost } from "./daily.ts";
 import { openPostgresStore } from "./postgres.ts";
 import { isRecorded, type LedgerRow, toRow } from "./row.ts";
-import { openSqliteStore } from "./sqlite.ts";
+import { openSqliteThreadStore } from "./sqlite-thread.ts";
 import type { KeyTotals, LedgerStore } from "./store.ts";
 import type { LedgerTarget } from "./url.ts";
 import { createLedgerWriter, type LedgerWriter, type WriterOptions } from "./writer.ts";
@@ -22,6 +23,8 @@ const RETENTION_EVERY_MS = 3_600_000;
 export interface Ledger {
   store: LedgerStore;
   writer: LedgerWriter;
+  /** Cost per UTC day of the last 30 days, for the dashboard. */
+  daily: DailyCost;
   observer: ExchangeObserver;
   /** True once the ledger answered (migrated, budgets seeded) within `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>;
@@ -37,8 +40,9 @@ export interface LedgerOptions {
   refreshMs?: number;
 }
 
+/** The server's store: SQLite in its worker thread, or PostgreSQL (already off the loop). */
 export function openStore(target: Exclude<LedgerTarget, { kind: "off" }>): LedgerStore {
-  return target.kind === "sqlite" ? openSqliteStore(target.path) : openPostgresStore(target.url);
+  return target.kind === "sqlite" ? openSqliteThreadStore(target.path) : openPostgresStore(target.url);
 }
 
 /** Ledger totals plus the rows that are not in the database yet. */
@@ -68,16 +72,21 @@ export function createLedger(store: LedgerStore, opts: LedgerOptions): Ledger {
   };
   const retain = async (s: LedgerStore) => {
     const n = await s.deleteBefore(Date.now() - opts.retentionDays * DAY_MS);
-    if (n > 0) log.info("ledger retention: old rows deleted", { rows: n, days: opts.retentionDays });
+    if (n === 0) return;
+    log.info("ledger retention: old rows deleted", { rows: n, days: opts.retentionDays });
+    // Only a retention shorter than the chart deletes rows the chart shows.
+    if (opts.retentionDays < 30) daily.refresh();
   };
   const writer = createLedgerWriter(store, log, {
     ...opts.writer,
+    onWritten: (rows, added) => daily.written(rows, added),
     onReady: async () => {
       await reseed(store);
       log.info("ledger ready", { store: store.kind, where: store.where });
       writer.run(retain);
     },
   });
+  const daily = createDailyCost(writer, { shared: store.kind === "postgres" });
   const timers: ReturnType<typeof setInterval>[] = [
     setInterval(() => writer.run(retain), RETENTION_EVERY_MS),
   ];
@@ -88,6 +97,7 @@ export function createLedger(store: LedgerStore, opts: LedgerOptions): Ledger {
   return {
     store,
     writer,
+    daily,
     observer: {
       onEnd(ex) {
         if (isRecorded(ex)) writer.add(toRow(ex));
@@ -104,6 +114,7 @@ export function createLedger(store: LedgerStore, opts: LedgerOptions): Ledger {
     },
     async close(deadlineMs) {
       for (const t of timers) clearInterval(t);
+      daily.stop();
       await writer.close(deadlineMs);
     },
   };

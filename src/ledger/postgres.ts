@@ -33,8 +33,10 @@ export function openPostgresStore(url: string): LedgerStore {
       return { from, to: Math.max(from, LATEST_VERSION) };
     },
     async insert(rows) {
-      if (rows.length === 0) return;
-      await sql`INSERT INTO sluice_usage ${sql(rows as unknown as Record<string, unknown>[], ...LEDGER_COLUMNS)} ON CONFLICT (request_id) DO NOTHING`;
+      if (rows.length === 0) return 0;
+      const r =
+        await sql`INSERT INTO sluice_usage ${sql(rows as unknown as Record<string, unknown>[], ...LEDGER_COLUMNS)} ON CONFLICT (request_id) DO NOTHING`;
+      return Number(r.count ?? 0);
     },
     async keyTotals(dayStart, monthStart) {
       const rows = (await sql`
@@ -56,7 +58,7 @@ export function openPostgresStore(url: string): LedgerStore {
         `SELECT ${expr} AS grp, ${USAGE_SELECT} FROM sluice_usage WHERE ts >= $1 GROUP BY grp ORDER BY ${order}`,
         [q.since],
       )) as Record<string, unknown>[];
-      return rows.map(toGroup);
+      return rows.map((r) => toGroup(r, q.by));
     },
     async deleteBefore(before) {
       const r = await sql`DELETE FROM sluice_usage WHERE ts < ${before}`;

@@ -1,8 +1,10 @@
 // The default ledger store: one SQLite file (bun:sqlite, built into Bun) in WAL mode, so
-// `sluice usage` can read it while sluice writes. busy_timeout is 0 on purpose: bun:sqlite
-// runs on the event loop, so a locked file must fail at once (the writer retries the batch
-// later) instead of stalling every client. synchronous=NORMAL: a power cut may lose the last
-// commits, never corrupt the file.
+// `sluice usage` can read it while sluice writes. bun:sqlite is synchronous: the server runs
+// this store inside the ledger's worker thread (sqlite-thread.ts), `sluice usage` in its own
+// process. busy_timeout is 0 for the server on purpose: a locked file fails the batch at once
+// and the writer retries it later, with the rows still buffered and counted, instead of a
+// thread that waits on a lock it cannot see the end of. synchronous=NORMAL: a power cut may
+// lose the last commits, never corrupt the file.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -10,8 +12,27 @@ import { LEDGER_COLUMNS, type LedgerRow } from "./row.ts";
 import { LATEST_VERSION, pending, VERSION_TABLE } from "./schema.ts";
 import { groupExpr, type KeyTotals, type LedgerStore, toGroup, USAGE_SELECT } from "./store.ts";
 
-/** Rows deleted per statement by retention, so one pass never holds the loop for long. */
+/** Rows deleted per statement by retention, so one pass never holds the database for long. */
 const DELETE_CHUNK = 5000;
+/** Rows per multi-row INSERT: one statement step for many rows is a fifth cheaper than one each. */
+const INSERT_CHUNK = 32;
+
+const insertSql = (rows: number) =>
+  `INSERT OR IGNORE INTO sluice_usage (${LEDGER_COLUMNS.join(", ")}) VALUES ${Array(rows)
+    .fill(`(${LEDGER_COLUMNS.map(() => "?").join(", ")})`)
+    .join(", ")}`;
+
+type Value = string | number | null;
+
+/** The values of `count` rows from `from`, in column order, for positional binding. */
+function values(rows: readonly LedgerRow[], from: number, count: number): Value[] {
+  const out: Value[] = [];
+  for (let i = from; i < from + count; i++) {
+    const r = rows[i] as unknown as Record<string, Value>;
+    for (const c of LEDGER_COLUMNS) out.push(r[c] ?? null);
+  }
+  return out;
+}
 
 export interface SqliteOptions {
   /** Milliseconds a statement waits for a lock: 0 for the server, more for `sluice usage`. */
@@ -25,8 +46,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): LedgerS
   db.run(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 0}`);
   db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA synchronous = NORMAL");
-  const placeholders = LEDGER_COLUMNS.map((c) => `$${c}`).join(", ");
-  let insertStmt: ReturnType<Database["prepare"]> | undefined;
+  let statements: { one: ReturnType<Database["prepare"]>; many: ReturnType<Database["prepare"]> } | undefined;
 
   const store: LedgerStore = {
     kind: "sqlite",
@@ -51,13 +71,16 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): LedgerS
       return { from, to: Math.max(from, LATEST_VERSION) };
     },
     async insert(rows) {
-      insertStmt ??= db.prepare(
-        `INSERT OR IGNORE INTO sluice_usage (${LEDGER_COLUMNS.join(", ")}) VALUES (${placeholders})`,
-      );
-      const stmt = insertStmt;
-      db.transaction((batch: LedgerRow[]) => {
-        for (const r of batch) stmt.run(r as unknown as Record<string, string | number | null>);
-      }).immediate(rows);
+      statements ??= { one: db.prepare(insertSql(1)), many: db.prepare(insertSql(INSERT_CHUNK)) };
+      const { one: single, many: chunk } = statements;
+      let added = 0;
+      db.transaction(() => {
+        let i = 0;
+        for (; i + INSERT_CHUNK <= rows.length; i += INSERT_CHUNK)
+          added += chunk.run(...values(rows, i, INSERT_CHUNK)).changes;
+        for (; i < rows.length; i++) added += single.run(...values(rows, i, 1)).changes;
+      }).immediate();
+      return added;
     },
     async keyTotals(dayStart, monthStart) {
       const rows = db
@@ -78,7 +101,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): LedgerS
           }`,
         )
         .all(q.since) as Record<string, unknown>[];
-      return rows.map(toGroup);
+      return rows.map((r) => toGroup(r, q.by));
     },
     async deleteBefore(before) {
       let total = 0;

@@ -35,7 +35,8 @@ export interface LedgerStore {
   /** Where it is, for logs (passwords redacted). */
   readonly where: string;
   migrate(): Promise<{ from: number; to: number }>;
-  insert(rows: LedgerRow[]): Promise<void>;
+  /** Inserts the rows whose request id is new; returns how many were added. */
+  insert(rows: LedgerRow[]): Promise<number>;
   /** Spend per key since the start of the UTC month, and the part since the start of the day. */
   keyTotals(dayStart: number, monthStart: number): Promise<KeyTotals[]>;
   usage(q: UsageQuery): Promise<UsageGroup[]>;
@@ -56,9 +57,9 @@ export function groupExpr(by: Group, dialect: "sqlite" | "postgres"): string {
     case "provider":
       return "provider";
     case "day":
-      return dialect === "sqlite"
-        ? "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')"
-        : "to_char(to_timestamp(ts / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+      // Whole UTC days since the epoch, named by toGroup: integer division is half the work of
+      // formatting a date per row, and the dashboard's chart reads every row of 30 days.
+      return dialect === "sqlite" ? "ts / 86400000" : "DIV(ts, 86400000)";
   }
 }
 
@@ -69,11 +70,13 @@ export const USAGE_SELECT = `COUNT(*) AS requests,
   SUM(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
   SUM(cache_read_tokens) AS cache_read_tokens, SUM(cost_usd) AS cost_usd`;
 
+const DAY_MS = 86_400_000;
+
 /** Rows as numbers whatever the driver returned (PostgreSQL sums of BIGINT come back as text). */
-export function toGroup(r: Record<string, unknown>): UsageGroup {
+export function toGroup(r: Record<string, unknown>, by: Group): UsageGroup {
   const n = (x: unknown) => Number(x ?? 0);
   return {
-    group: String(r.grp),
+    group: by === "day" ? new Date(n(r.grp) * DAY_MS).toISOString().slice(0, 10) : String(r.grp),
     requests: n(r.requests),
     errors: n(r.errors),
     input_tokens: n(r.input_tokens),

@@ -18,6 +18,8 @@ export interface WriterOptions {
   onReady?: () => Promise<void>;
   /** A database operation that has not finished after this long counts as failed. */
   opTimeoutMs?: number;
+  /** Told of every committed batch and how many of its rows were new to the database. */
+  onWritten?: (rows: readonly LedgerRow[], added: number) => void;
 }
 
 export interface WriterStats {
@@ -33,8 +35,11 @@ export interface LedgerWriter {
   add(row: LedgerRow): void;
   /** Rows not in the database yet (buffered or being written). */
   unwritten(): readonly LedgerRow[];
-  /** Queues work on the database, run in turn with the writes (after the next batch). */
-  run(job: (store: LedgerStore) => Promise<void>): void;
+  /**
+   * Queues work on the database, run in turn with the writes (after the next batch); false
+   * when the queue is full and the job was not taken.
+   */
+  run(job: (store: LedgerStore) => Promise<void>): boolean;
   stats(): WriterStats;
   /** Resolves once migrations ran and onReady finished. */
   whenReady(): Promise<void>;
@@ -135,9 +140,11 @@ export function createLedgerWriter(store: LedgerStore, log: Logger, opts: Writer
       while (buffer.length > 0) {
         inFlight = buffer.splice(0, batchRows);
         try {
-          await bounded(store.insert(inFlight));
+          const added = await bounded(store.insert(inFlight));
           written += inFlight.length;
+          const done = inFlight;
           inFlight = [];
+          opts.onWritten?.(done, added);
         } catch (err) {
           buffer = inFlight.concat(buffer);
           inFlight = [];
@@ -187,7 +194,9 @@ export function createLedgerWriter(store: LedgerStore, log: Logger, opts: Writer
     },
     unwritten: () => (inFlight.length > 0 ? inFlight.concat(buffer) : buffer),
     run(job) {
-      if (jobs.length < 16) jobs.push(job);
+      if (jobs.length >= 16) return false;
+      jobs.push(job);
+      return true;
     },
     whenReady: () => readyPromise,
     stats: () => ({ written, dropped, buffered: buffer.length + inFlight.length, failures, healthy }),

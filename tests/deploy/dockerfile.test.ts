@@ -86,12 +86,12 @@ describe("Dockerfile", () => {
     }
   });
 
-  test("compiles the scrub worker as an entry point of its own, like make build and release.sh", () => {
+  test("compiles the scrub and ledger workers as entry points of their own, like make build and release.sh", () => {
     const release = readFileSync(join(ROOT, "scripts/release.sh"), "utf8");
     const make = readFileSync(join(ROOT, "Makefile"), "utf8");
     const build = docker.find((i) => i.op === "RUN" && i.args.includes("bun build"))?.args ?? "";
     for (const text of [build, release, make])
-      expect(text).toContain("src/index.ts src/scrub/scrub-worker.ts");
+      expect(text).toContain("src/index.ts src/scrub/scrub-worker.ts src/ledger/sqlite-worker.ts");
   });
 
   test("every file it copies from the context passes .dockerignore, and nothing else is sent", () => {
