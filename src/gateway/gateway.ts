@@ -54,13 +54,14 @@ export function createGateway(opts: { keys: KeyPolicy[]; limiter: Limiter; now?:
   const spend = createSpendTracker();
   const refused = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<Reason, number>;
 
+  const toError = (policy: KeyPolicy, x: LimitRefusal | undefined): ProxyError | undefined =>
+    x
+      ? { ...proxyError("rate_limited", limitMessage(policy.name, x)), retryAfterSec: x.retryAfterSec }
+      : undefined;
   const limited = (policy: KeyPolicy, t: number) => {
-    const toError = (x: LimitRefusal | undefined): ProxyError | undefined =>
-      x
-        ? { ...proxyError("rate_limited", limitMessage(policy.name, x)), retryAfterSec: x.retryAfterSec }
-        : undefined;
     const r = opts.limiter.admit(policy, t);
-    return r instanceof Promise ? r.then(toError) : toError(r);
+    // Only Redis answers later; the local count costs no promise.
+    return r instanceof Promise ? r.then((x) => toError(policy, x)) : toError(policy, r);
   };
 
   return {

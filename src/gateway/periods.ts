@@ -3,12 +3,6 @@
 
 const DAY_MS = 86_400_000;
 
-/** "2026-03-09": the UTC day of `ts`. */
-export const utcDay = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
-
-/** "2026-03": the UTC month of `ts`. */
-export const utcMonth = (ts: number): string => new Date(ts).toISOString().slice(0, 7);
-
 export const dayStart = (ts: number): number => Math.floor(ts / DAY_MS) * DAY_MS;
 
 export function monthStart(ts: number): number {

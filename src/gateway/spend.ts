@@ -1,13 +1,18 @@
 // Running spend per key for the current UTC day and month: seeded from the ledger at start,
 // increased by every finished call, replaced by the fleet's totals when a shared ledger is
-// re-read. A new day or month starts from zero by itself. Plain data, no I/O.
+// re-read. A new day or month starts from zero by itself; a call that began before the current
+// day (a stream running over midnight) counts towards the month it began in, not today. Plain
+// data, no I/O; periods are compared as numbers (the start of the UTC day and month), since
+// this runs twice per call.
 import type { Spend } from "./budget.ts";
-import { utcDay, utcMonth } from "./periods.ts";
+import { dayStart, monthStart } from "./periods.ts";
 
 interface Entry {
-  day: string;
+  /** dayStart() of the day counted in dayUsd. */
+  day: number;
   dayUsd: number;
-  month: string;
+  /** monthStart() of the month counted in monthUsd. */
+  month: number;
   monthUsd: number;
 }
 
@@ -29,24 +34,26 @@ export interface SpendTracker {
 
 export function createSpendTracker(): SpendTracker {
   const byKey = new Map<string, Entry>();
+  /** The key's entry, moved on to the day of `now` when that is later than the one it counts. */
   const current = (key: string, now: number): Entry => {
-    const day = utcDay(now);
-    const month = utcMonth(now);
+    const day = dayStart(now);
     let e = byKey.get(key);
     if (!e) {
-      e = { day, dayUsd: 0, month, monthUsd: 0 };
+      e = { day, dayUsd: 0, month: monthStart(now), monthUsd: 0 };
       byKey.set(key, e);
+    } else if (day > e.day) {
+      const month = monthStart(now);
+      if (month !== e.month) [e.month, e.monthUsd] = [month, 0];
+      [e.day, e.dayUsd] = [day, 0];
     }
-    if (e.month !== month) [e.month, e.monthUsd] = [month, 0];
-    if (e.day !== day) [e.day, e.dayUsd] = [day, 0];
     return e;
   };
   return {
     add(key, usd, ts) {
       if (!(usd > 0)) return;
       const e = current(key, ts);
-      e.dayUsd += usd;
-      e.monthUsd += usd;
+      if (dayStart(ts) === e.day) e.dayUsd += usd;
+      if (ts >= e.month) e.monthUsd += usd;
     },
     get(key, now) {
       const e = byKey.get(key);

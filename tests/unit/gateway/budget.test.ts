@@ -39,4 +39,15 @@ describe("budgets", () => {
     expect(s.get("alice", Date.parse("2026-04-02T01:00:00Z"))).toEqual({ day: 0, month: 0 });
     expect(s.all(Date.parse("2026-04-02T01:00:00Z"))).toEqual([{ key: "bob", dayUsd: 2, monthUsd: 3 }]);
   });
+
+  test("a call that began before midnight counts towards its month, not the new day", () => {
+    const s = createSpendTracker();
+    s.add("alice", 0.5, Date.parse("2026-03-10T08:00:00Z"));
+    // A stream that started yesterday ends after a call of today was counted.
+    s.add("alice", 2, Date.parse("2026-03-09T23:59:00Z"));
+    expect(s.get("alice", Date.parse("2026-03-10T09:00:00Z"))).toEqual({ day: 0.5, month: 2.5 });
+    // One that started last month counts towards neither.
+    s.add("alice", 4, Date.parse("2026-02-28T23:59:00Z"));
+    expect(s.get("alice", Date.parse("2026-03-10T09:00:00Z"))).toEqual({ day: 0.5, month: 2.5 });
+  });
 });
