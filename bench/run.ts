@@ -2,7 +2,7 @@
 // bench/RESULTS.md (and bench/output/results.json). Targets: direct, nginx (plain, TLS, one
 // worker), the Portkey gateway (Node and Bun), a bare Bun proxy (the floor) and the same routed
 // by Elysia, and sluice at its defaults plus one row per setting that changes (log level warn,
-// TLS, scrubbing, ledger off, telemetry on); then thousands of concurrent streams direct and
+// TLS, scrubbing, ledger off, Langfuse, OpenTelemetry export with and without content); then thousands of concurrent streams direct and
 // through sluice, start-up time, and small requests while four 10 MiB bodies full of fake keys
 // are scrubbed (issue 10). Promises: loopback only; bounded (about 9 minutes on 2
 // cores; BENCH_QUICK=1 for a short run); stops every process it started, also on Ctrl-C; prints
@@ -133,7 +133,7 @@ try {
     sluiceRow("tls"),
     sluiceRow("scrub"),
     sluiceRow("no-ledger"),
-    sluiceRow("telemetry"),
+    sluiceRow("langfuse"),
     sluiceRow("otel"),
     sluiceRow("otel-content"),
   ];
@@ -159,7 +159,7 @@ try {
     });
     if (id === "sluice-scrub") target.notes.push(await scrubCheck(mockUrl));
     if (target.adminUrl) target.notes.push(await metricsCheck(target.adminUrl));
-    if (id === "sluice-telemetry" || id.startsWith("sluice-otel")) {
+    if (id === "sluice-langfuse" || id.startsWith("sluice-otel")) {
       const got = collector.received();
       target.notes.push(
         `telemetry on: the collector received ${got.langfuse - exportsBefore.langfuse} Langfuse and ` +

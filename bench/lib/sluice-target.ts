@@ -19,7 +19,7 @@ export type SluiceVariant =
   | "tls"
   | "scrub"
   | "no-ledger"
-  | "telemetry"
+  | "langfuse"
   | "otel"
   | "otel-content";
 
@@ -49,14 +49,13 @@ export const SLUICE_VARIANTS: Record<SluiceVariant, VariantSpec> = {
     changes: "SLUICE_DATABASE_URL=off",
     env: () => ({ SLUICE_DATABASE_URL: "off" }),
   },
-  telemetry: {
-    label: "sluice, telemetry on (Langfuse + OTLP)",
-    changes: "Langfuse keys and SLUICE_OTEL_ENDPOINT pointing at a local collector that answers at once",
+  langfuse: {
+    label: "sluice, Langfuse on",
+    changes: "Langfuse keys, SLUICE_LANGFUSE_BASE_URL pointing at a local collector that answers at once",
     env: (env) => ({
       SLUICE_LANGFUSE_BASE_URL: env.collectorUrl ?? "",
       SLUICE_LANGFUSE_PUBLIC_KEY: "pk-bench",
       SLUICE_LANGFUSE_SECRET_KEY: "sk-bench",
-      SLUICE_OTEL_ENDPOINT: env.collectorUrl ?? "",
     }),
   },
   otel: {

@@ -69,7 +69,7 @@ export function issue14Verdicts(r: BenchResults): string[] {
   for (const [feature, on, off] of [
     ["ledger", "sluice-defaults", "sluice-no-ledger"],
     ["scrubbing (typical request)", "sluice-scrub", "sluice-defaults"],
-    ["telemetry (Langfuse and OTLP)", "sluice-telemetry", "sluice-defaults"],
+    ["Langfuse traces", "sluice-langfuse", "sluice-defaults"],
     ["OpenTelemetry export (issue 15)", "sluice-otel", "sluice-defaults"],
     ["OpenTelemetry export with content capture", "sluice-otel-content", "sluice-defaults"],
   ] as const) {

@@ -131,7 +131,7 @@ describe("benchmark verdicts of issue 14", () => {
     expect(line(v, "ledger")).toContain("MET (throughput -2.0%");
     expect(line(v, "scrubbing")).toContain("MISSED (throughput -4.0%");
     expect(line(v, "scrubbing")).toContain("CPU per request 56 vs 50 µs (12.0%)");
-    expect(line(v, "telemetry")).toContain("not measured");
+    expect(line(v, "Langfuse")).toContain("not measured");
   });
 
   test("Elysia's share compares the Elysia-routed bare proxy with Bun.serve alone", () => {
