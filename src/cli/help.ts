@@ -11,6 +11,12 @@ usage:
                                   a fake Anthropic + OpenAI + Gemini upstream for demos and tests
   sluice check [--config FILE] [--offline]
                                   validate configuration, show effective settings, probe upstreams
+  sluice keys new NAME [--budget-usd-day N] [--budget-usd-month N] [--requests-per-minute N]
+                  [--tokens-per-minute N] [--models GLOB,GLOB]
+                                  print a fresh client key once, and the [[keys]] lines to paste
+  sluice usage [--since 7d|YYYY-MM-DD] [--by key|model|day|session|provider]
+               [--format table|csv|json] [--config FILE] [--database-url URL]
+                                  spend and tokens from the ledger (also while sluice serves)
   sluice --version | --help
 
 serve flags:

@@ -69,7 +69,9 @@ const COLUMNS = [
   ["cost_usd", "cost USD"],
 ] as const;
 
-const cell = (k: (typeof COLUMNS)[number][0], n: number) => (k === "cost_usd" ? n.toFixed(4) : String(n));
+/** The table rounds dollars for reading; CSV keeps micro-dollars, since it is summed elsewhere. */
+const cell = (k: (typeof COLUMNS)[number][0], n: number, digits = 4) =>
+  k === "cost_usd" ? n.toFixed(digits) : String(n);
 
 function csvField(s: string): string {
   // A leading = + - @ would make a spreadsheet run the cell as a formula.
@@ -81,7 +83,9 @@ export function render(r: Report, format: Format): string {
   if (format === "json") return `${JSON.stringify(r, null, 2)}\n`;
   if (format === "csv") {
     const head = [r.by, ...COLUMNS.map(([k]) => k)].join(",");
-    const rows = r.groups.map((g) => [csvField(g.group), ...COLUMNS.map(([k]) => cell(k, g[k]))].join(","));
+    const rows = r.groups.map((g) =>
+      [csvField(g.group), ...COLUMNS.map(([k]) => cell(k, g[k], 6))].join(","),
+    );
     return `${[head, ...rows].join("\n")}\n`;
   }
   const body = [...r.groups, { group: "total", ...r.totals }].map((g) => [

@@ -18,7 +18,15 @@ describe("sluice CLI", () => {
     expect(run(["--version"]).out).toMatch(/^sluice \d+\.\d+\.\d+/);
     const help = run(["--help"]);
     expect(help.code).toBe(0);
-    for (const word of ["serve", "certs", "mock-upstream", "check", "NODE_EXTRA_CA_CERTS"])
+    for (const word of [
+      "serve",
+      "certs",
+      "mock-upstream",
+      "check",
+      "keys new",
+      "usage",
+      "NODE_EXTRA_CA_CERTS",
+    ])
       expect(help.out).toContain(word);
   });
 

@@ -12,7 +12,7 @@ const groups = [
     output_tokens: 12,
     cache_write_tokens: 5,
     cache_read_tokens: 7,
-    cost_usd: 0.0123,
+    cost_usd: 0.012345,
   },
   {
     group: '=HYPERLINK("x")',
@@ -40,15 +40,16 @@ describe("usage reports", () => {
   test("table, csv and json carry the same numbers and the totals", () => {
     const r = report(now - 86_400_000, "key", groups);
     expect(r.totals.requests).toBe(4);
-    expect(r.totals.cost_usd).toBeCloseTo(0.5123, 6);
+    expect(r.totals.cost_usd).toBeCloseTo(0.512345, 9);
     const table = render(r, "table");
     expect(table).toContain("alice");
-    expect(table).toMatch(/total\s+4\s+1\s+31\s+14\s+5\s+7\s+0\.5123/);
+    // The table rounds to a hundredth of a cent; CSV keeps micro-dollars for summing elsewhere.
+    expect(table).toMatch(/total\s+4\s+1\s+31\s+14\s+5\s+7\s+0\.5123\n/);
     const csv = render(r, "csv").split("\n");
     expect(csv[0]).toBe(
       "key,requests,errors,input_tokens,output_tokens,cache_write_tokens,cache_read_tokens,cost_usd",
     );
-    expect(csv[1]).toBe("alice,3,1,30,12,5,7,0.0123");
+    expect(csv[1]).toBe("alice,3,1,30,12,5,7,0.012345");
     // A cell that a spreadsheet would run as a formula is defused.
     expect(csv[2]?.startsWith(`"'=HYPERLINK(""x"")"`)).toBe(true);
     expect(JSON.parse(render(r, "json")).groups).toEqual(groups);
