@@ -49,7 +49,7 @@ export class SseSkimmer {
 
   constructor(skip: ReadonlySet<string>, options: { maxEventBytes?: number } = {}) {
     this.#skip = skip;
-    this.#skipNames = [...skip].filter((name) => [...name].every((c) => c.charCodeAt(0) < 128));
+    this.#skipNames = asciiNames(skip);
     this.#max = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   }
 
@@ -211,6 +211,17 @@ export class SseSkimmer {
     this.#retry = undefined;
     this.#size = 0;
   }
+}
+
+/** The ASCII names of a skip set, worked out once per set (a skimmer is made per response). */
+const asciiCache = new WeakMap<ReadonlySet<string>, string[]>();
+function asciiNames(skip: ReadonlySet<string>): string[] {
+  let names = asciiCache.get(skip);
+  if (names === undefined) {
+    names = [...skip].filter((name) => [...name].every((c) => c.charCodeAt(0) < 128));
+    asciiCache.set(skip, names);
+  }
+  return names;
 }
 
 function isBomPrefix(buf: Uint8Array, pos: number): boolean {
