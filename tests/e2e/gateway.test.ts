@@ -1,7 +1,8 @@
 // The team gateway through the compiled binary over TLS, as a newcomer uses it: `sluice keys
 // new` prints a key and its stanza, the key works, its daily budget refuses once spent,
 // `sluice usage` reads the ledger while sluice serves, SIGHUP adds a key, SIGTERM writes the
-// last rows, and after a restart the spend (and so the refusal) is still there.
+// last rows, and after a restart the spend (and so the refusal) is still there. A kill -9 keeps
+// the rows already committed and loses at most the batch not yet written.
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -103,6 +104,55 @@ describe("team gateway (binary)", () => {
       expect(again.status).toBe(429);
       expect(again.headers.get("x-sluice-error")).toBe("budget_exceeded");
       expect((await ask(bob.key)).status).toBe(200);
+    } finally {
+      await sluice.proc.stop();
+      await mock.proc.stop();
+    }
+  }, 60_000);
+
+  test("a kill -9 keeps the rows already written, loses at most the unwritten last batch, and the file stays usable", async () => {
+    requireBinary();
+    const mock = await startMockBinary();
+    const dir = tempDir("gateway-kill");
+    writeFileSync(join(dir, "sluice.toml"), `anthropic_base_url = "${mock.url}"\n`);
+    const env = {
+      SLUICE_CONFIG: join(dir, "sluice.toml"),
+      SLUICE_DATABASE_URL: `sqlite://${join(dir, "sluice.db")}`,
+    };
+    const calls = async (s: Awaited<ReturnType<typeof startSluiceBinary>>, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const r = await s.fetch("/v1/messages", {
+          method: "POST",
+          headers: { "x-api-key": "sk-ant-test", "content-type": "application/json" },
+          body: MSG,
+        });
+        expect(r.status).toBe(200);
+      }
+    };
+    const count = () => {
+      try {
+        return usage(dir).requests;
+      } catch {
+        return undefined;
+      }
+    };
+    let sluice = await startSluiceBinary(env);
+    try {
+      await calls(sluice, 10);
+      // The writer commits about once a second while serving.
+      await until("10 rows written while serving", () => ((count() ?? 0) >= 10 ? true : undefined), 5000);
+      await calls(sluice, 5);
+      sluice.proc.proc.kill("SIGKILL");
+      expect(await sluice.proc.proc.exited).not.toBe(0);
+      const after = count();
+      expect(after).toBeGreaterThanOrEqual(10);
+      expect(after).toBeLessThanOrEqual(15);
+
+      // A restart opens the same file (its WAL recovered) and goes on recording.
+      sluice = await startSluiceBinary(env);
+      await calls(sluice, 3);
+      expect(await sluice.proc.stop("SIGTERM")).toBe(0);
+      expect(count()).toBe((after ?? 0) + 3);
     } finally {
       await sluice.proc.stop();
       await mock.proc.stop();
