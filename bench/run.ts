@@ -27,6 +27,7 @@ import { type BenchEnv, direct, startBareBun, startNginx, startPortkey, type Tar
 import { ensureNginx, ensurePortkey, ensureWrk, nodeVersion } from "./lib/tools.ts";
 import { issue7Verdicts, issue14Verdicts } from "./lib/verdicts.ts";
 import { bigScrub, bigScrubFailed } from "./scenarios/big-scrub.ts";
+import { interleavedC1 } from "./scenarios/interleaved-c1.ts";
 import { manyStreams } from "./scenarios/many-streams.ts";
 import { nonStreamed } from "./scenarios/nonstream.ts";
 import { startup } from "./scenarios/startup.ts";
@@ -181,6 +182,25 @@ try {
     );
   }
 
+  say("concurrency 1, interleaved: direct, bare Bun, sluice at its defaults");
+  const interleaved = await interleavedC1(
+    [
+      ["direct", "direct to the mock (the limit)", () => direct(env)],
+      ["bare-bun", "bare Bun.serve + fetch", () => startBareBun(env)],
+      ["sluice-defaults", SLUICE_VARIANTS.defaults.label, () => startSluice(env, "defaults")],
+    ],
+    {
+      ...(wrk.ok ? { wrk: wrk.value } : {}),
+      tmp,
+      seconds: QUICK ? 1 : 2,
+      warmSeconds: 1,
+      rounds: QUICK ? 2 : 5,
+      streams: QUICK ? 5 : 10,
+      events: STREAM.events,
+      gapMs: STREAM.gapMs,
+    },
+  );
+
   const many = [];
   for (const [label, start] of [
     ["direct to the mock", async () => direct(env)],
@@ -265,6 +285,7 @@ try {
     runs,
     many,
     startup: starts,
+    interleaved,
     bigScrub: big,
     micro,
     notes,

@@ -3,6 +3,7 @@
 // with ratios against the direct baseline. Promises: pure (text in, text out); missing figures
 // print as n/a.
 import type { BigScrubResult } from "../scenarios/big-scrub.ts";
+import type { InterleavedResult } from "../scenarios/interleaved-c1.ts";
 import type { ManyStreamsResult } from "../scenarios/many-streams.ts";
 import type { NonStreamResult } from "../scenarios/nonstream.ts";
 import type { StartupResult } from "../scenarios/startup.ts";
@@ -32,6 +33,8 @@ export interface BenchResults {
   runs: TargetRun[];
   many: ManyStreamsResult[];
   startup: StartupResult[];
+  /** Concurrency 1 for the targets the c=1 goals compare, in interleaved rounds. */
+  interleaved?: InterleavedResult;
   /** Small requests while big match-heavy bodies are scrubbed (issue 10). */
   bigScrub?: BigScrubResult;
   /** Output of the in-process micro-benchmarks (scrubbing, metrics recording), verbatim. */
@@ -230,6 +233,7 @@ export function renderResults(r: BenchResults): string {
     "",
     ...context(r),
     "",
+    ...interleavedTable(r),
     "## Goals of issue 7",
     "",
     ...issue7Verdicts(r),
@@ -288,4 +292,27 @@ export function renderResults(r: BenchResults): string {
     ...r.runs.flatMap((t) => t.notes.map((n) => `- ${t.label}: ${n}`)),
     "",
   ].join("\n");
+}
+
+/** The c=1 rounds the goals read: medians, and every round's figure to show the spread. */
+function interleavedTable(r: BenchResults): string[] {
+  const il = r.interleaved;
+  if (!il) return [];
+  const head = [
+    `## Concurrency 1, interleaved (${il.rounds} rounds; each: ${il.secondsPerRound} s of JSON at one connection, then ${il.streamsPerRound} streams one after another, per target in turn)`,
+    "",
+  ];
+  if (il.error) return [...head, `not measured: ${il.error}`, ""];
+  const direct = il.rows.find((x) => x.id === "direct");
+  const list = (v: number[]) => v.map((x) => x.toFixed(3)).join(" / ");
+  return [
+    ...head,
+    "| target | p50 ms (median) | added p50 ms | p50 of each round | TTFB p50 ms (median) | added TTFB ms | TTFB of each round |",
+    "|---|---:|---:|---|---:|---:|---|",
+    ...il.rows.map(
+      (x) =>
+        `| ${x.label} | ${ms(x.p50Ms)} | ${addedMs(x.p50Ms, direct?.p50Ms)} | ${list(x.p50s)} | ${ms(x.ttfbP50Ms)} | ${addedMs(x.ttfbP50Ms, direct?.ttfbP50Ms)} | ${list(x.ttfbs)} |`,
+    ),
+    "",
+  ];
 }

@@ -30,7 +30,7 @@ export interface NonStreamOptions {
   warmSeconds: number;
 }
 
-function load(
+export function load(
   target: Target,
   o: NonStreamOptions,
   connections: number,

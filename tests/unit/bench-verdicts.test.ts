@@ -134,6 +134,35 @@ describe("benchmark verdicts of issue 14", () => {
     expect(line(v, "Langfuse")).toContain("not measured");
   });
 
+  test("the concurrency-1 goals read the interleaved medians when those rounds ran", () => {
+    // The sequential rows say MISSED by far; the interleaved rounds say MET, and win.
+    const r = results({ p50: 1.2, ttfb: 2.5 });
+    const row = (id: string, p50Ms: number, ttfbP50Ms: number) => ({
+      id,
+      label: id,
+      p50Ms,
+      ttfbP50Ms,
+      p50s: [p50Ms],
+      ttfbs: [ttfbP50Ms],
+    });
+    r.interleaved = {
+      rounds: 5,
+      secondsPerRound: 2,
+      streamsPerRound: 10,
+      rows: [row("direct", 0.1, 0.8), row("bare-bun", 0.2, 1.0), row("sluice-defaults", 0.25, 1.15)],
+    };
+    const v = issue14Verdicts(r);
+    expect(line(v, "added median latency")).toContain(
+      "MET (sluice +0.150 ms, bare Bun +0.100 ms: +0.050 ms, medians of 5 interleaved rounds)",
+    );
+    expect(line(v, "first streamed byte")).toContain(
+      "MISSED (sluice +0.350 ms, bare Bun +0.200 ms: +0.150 ms",
+    );
+    // Rounds that failed fall back to the sequential rows.
+    r.interleaved.error = "wrk failed";
+    expect(line(issue14Verdicts(r), "added median latency")).toContain("MISSED (sluice +1.100 ms");
+  });
+
   test("Elysia's share compares the Elysia-routed bare proxy with Bun.serve alone", () => {
     const r = results({}, [run("bare-elysia", { ...base, rps: 9000, cpu: 55 })]);
     expect(context(r)[0]).toContain("0.90x the throughput, CPU per request 55 vs 50 µs (JSON)");
