@@ -85,12 +85,17 @@ export function denied(req: Request): Response {
     {
       error: {
         type: "authentication_error",
-        message: "admin routes need the admin key (Authorization: Bearer or x-api-key) or a dashboard login",
+        message:
+          "sluice: admin routes need the admin key (Authorization: Bearer or x-api-key) or a dashboard login",
       },
     },
     {
       status: 401,
-      headers: { "www-authenticate": 'Bearer realm="sluice admin"', "cache-control": "no-store" },
+      headers: {
+        "www-authenticate": 'Bearer realm="sluice admin"',
+        "cache-control": "no-store",
+        "x-sluice-error": "unauthorized",
+      },
     },
   );
 }
@@ -101,9 +106,16 @@ export function tooManyGuesses(retryAfterSec: number): Response {
     {
       error: {
         type: "rate_limit_error",
-        message: `too many wrong admin keys from this address; try again in ${retryAfterSec} s (until then even the right key is refused)`,
+        message: `sluice: too many wrong admin keys from this address; try again in ${retryAfterSec} s (until then even the right key is refused)`,
       },
     },
-    { status: 429, headers: { "retry-after": String(retryAfterSec), "cache-control": "no-store" } },
+    {
+      status: 429,
+      headers: {
+        "retry-after": String(retryAfterSec),
+        "cache-control": "no-store",
+        "x-sluice-error": "too_many_wrong_keys",
+      },
+    },
   );
 }

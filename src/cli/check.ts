@@ -9,6 +9,7 @@ import { envName, isSecret, SETTING_NAMES, type SettingName } from "../config/sc
 import type { Config } from "../config/types.ts";
 import { redactUrl } from "../ledger/url.ts";
 import { tcpProbe } from "../proxy/reachability.ts";
+import { resolveProviders } from "../routing/providers.ts";
 import { certInfo } from "../tls/selfsigned.ts";
 import { flagString, settingFlags } from "./args.ts";
 
@@ -98,9 +99,12 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
   for (const u of Object.values(config.upstreams)) {
     if (u.apiKeys.length > 1) out(`  upstream ${u.name}: key ${keysShown(u.apiKeys)}`);
   }
+  const resolved = resolveProviders(config);
   for (const [name, p] of Object.entries(config.providers)) {
+    // The effective URL and format: a preset's own when the table names none.
+    const r = resolved[name];
     out(
-      `  provider ${name}: ${p.preset ?? "custom"} ${p.base_url ?? ""} key ${keysShown(p.apiKeys)}` +
+      `  provider ${name}: ${p.preset ?? "custom"} ${r?.baseUrl || "(no base_url)"} (${r?.format ?? "openai"} format) key ${keysShown(p.apiKeys)}` +
         `${p.max_tokens !== undefined ? ` max_tokens ${p.max_tokens}` : ""}` +
         `${p.think_tags !== undefined ? ` think_tags ${p.think_tags}` : ""}`,
     );

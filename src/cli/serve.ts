@@ -82,7 +82,8 @@ export async function runServe(flags: Map<string, string | true>): Promise<numbe
       log.info("configuration reloaded", {
         config: next.file ?? "(none)",
         routes: next.config.routes.length,
-        api_keys: next.config.apiKeys.length,
+        // Client keys the gate knows: SLUICE_API_KEYS and the [[keys]] table.
+        api_keys: next.config.apiKeys.length + next.config.keys.length,
         ...(restartNeeded.length > 0 ? { restart_needed_for: restartNeeded } : {}),
       });
     });

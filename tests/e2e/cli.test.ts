@@ -83,7 +83,7 @@ describe("sluice CLI", () => {
         `[[routes]]\nmatch = "claude-haiku-*"\nprovider = "local"\nmodel = "qwen3:8b"\nmax_tokens = 2048\n`,
     );
     const r = run(["check", "--no-tls", "--config", join(dir, "sluice.toml")], {}, dir);
-    expect(r.out).toContain("provider local: ollama");
+    expect(r.out).toContain("provider local: ollama http://127.0.0.1:11434/v1 (openai format)");
     expect(r.out).toContain("max_tokens 4096 think_tags open");
     expect(r.out).toContain("route claude-haiku-* -> local as qwen3:8b max_tokens 2048");
   });

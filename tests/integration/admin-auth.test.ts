@@ -74,7 +74,10 @@ describe("with SLUICE_ADMIN_KEY", () => {
         const r = await fetch(`${sluice.url}${path}`, { headers });
         expect(r.status).toBe(401);
         expect(r.headers.get("www-authenticate")).toBe('Bearer realm="sluice admin"');
-        expect((await r.json()).error.type).toBe("authentication_error");
+        expect(r.headers.get("x-sluice-error")).toBe("unauthorized");
+        const body = await r.json();
+        expect(body.error.type).toBe("authentication_error");
+        expect(body.error.message).toStartWith("sluice: ");
       }
     }
     expect(mock.requests.length).toBe(before);

@@ -74,7 +74,10 @@ describe("wrong keys at the login form", () => {
       const r = await metrics(sluice, headers);
       expect(r.status).toBe(429);
       retryAfter(r);
-      expect((await r.json()).error.message).toContain("too many wrong admin keys from this address");
+      expect(r.headers.get("x-sluice-error")).toBe("too_many_wrong_keys");
+      expect((await r.json()).error.message).toStartWith(
+        "sluice: too many wrong admin keys from this address",
+      );
     }
   });
 
