@@ -112,7 +112,7 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
   config.routes.forEach(
     (r) =>
       void out(
-        `  route ${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}` +
+        `  route ${r.api === "openai" ? "(OpenAI clients) " : ""}${r.match} -> ${r.provider}${r.model ? ` as ${r.model}` : ""}` +
           `${r.max_tokens !== undefined ? ` max_tokens ${r.max_tokens}` : ""}` +
           `${r.fallback?.length ? ` fallback ${r.fallback.join(", ")}` : ""}`,
       ),

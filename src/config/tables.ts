@@ -35,6 +35,11 @@ export const providerSchema = v.strictObject({
 export type ProviderInput = v.InferOutput<typeof providerSchema>;
 
 export const routeSchema = v.strictObject({
+  /**
+   * Which client requests the route takes: "anthropic" (Messages, the default) or "openai" (Chat
+   * Completions, whose targets must speak the OpenAI format: it is relayed, not translated).
+   */
+  api: v.optional(v.picklist(["anthropic", "openai"] as const, "must be anthropic or openai")),
   match: nonEmpty,
   provider: nonEmpty,
   model: v.optional(nonEmpty),
@@ -69,15 +74,34 @@ export type Tables = v.InferOutput<typeof tablesSchema>;
 /** Providers a route may name without a table: the configured Anthropic and OpenAI upstreams. */
 export const IMPLICIT_PROVIDERS = ["anthropic", "openai"];
 
-/** Cross-checks valibot cannot express: every route and fallback names a declared provider. */
+/** The wire format a provider name speaks, or undefined for an unknown name. */
+function formatOf(t: Tables, name: string): "openai" | "anthropic" | undefined {
+  const p = t.providers[name];
+  if (p) return p.format ?? (p.preset ? presets[p.preset]?.format : undefined) ?? "openai";
+  if (name === "anthropic") return "anthropic";
+  if (name === "openai") return "openai";
+  return undefined;
+}
+
+/**
+ * Cross-checks valibot cannot express: every route and fallback names a declared provider, and
+ * an OpenAI route's targets all speak the OpenAI format (Chat Completions is relayed as it is).
+ */
 export function tableProblems(t: Tables): string[] {
   const problems: string[] = [];
-  const known = (name: string) => name in t.providers || IMPLICIT_PROVIDERS.includes(name);
+  const check = (api: string, name: string, where: string) => {
+    const format = formatOf(t, name);
+    if (format === undefined) problems.push(`${where}: no [providers.${name}] table`);
+    else if (api === "openai" && format !== "openai")
+      problems.push(
+        `${where}: ${name} speaks the ${format} format; an api = "openai" route relays Chat Completions untranslated, so its targets must speak the openai format`,
+      );
+  };
   t.routes.forEach((r, i) => {
-    if (!known(r.provider)) problems.push(`routes[${i}].provider: no [providers.${r.provider}] table`);
+    const api = r.api ?? "anthropic";
+    check(api, r.provider, `routes[${i}].provider`);
     r.fallback?.forEach((entry, j) => {
-      const name = fallbackProvider(entry);
-      if (!known(name)) problems.push(`routes[${i}].fallback[${j}]: no [providers.${name}] table`);
+      check(api, fallbackProvider(entry), `routes[${i}].fallback[${j}]`);
     });
   });
   for (const [name, p] of Object.entries(t.providers)) {

@@ -77,6 +77,14 @@ export async function forward(
     if (denied) return ctx.fail(denied);
     if (route.endpoint === "chat_completions") askForStreamUsage(ctx);
     const upstream = deps.config.upstreams[route.upstream];
+    // api = "openai" routes: a Chat Completions request may go to another OpenAI-format
+    // provider, and fall back along the route's list, relayed as it is.
+    const chatMatch =
+      route.endpoint === "chat_completions" && ex.requestModel !== undefined
+        ? deps.router.match(ex.requestModel, "openai")
+        : undefined;
+    if (chatMatch)
+      return await walk(ctx, buildPlan({ upstream, match: chatMatch, counting: false, clientApi: "openai" }));
     if (route.endpoint === "messages" || route.endpoint === "count_tokens") {
       const counting = route.endpoint === "count_tokens";
       const anthropic = validateAnthropic(ctx.json(), counting);

@@ -2,7 +2,7 @@
 // kept, keys handled by headers.ts) and the answer is relayed untouched. For a routed
 // Anthropic-format provider only the model name (and a max_tokens cap) changes in the body.
 import { setFields } from "../json/edit.ts";
-import { forAnthropicProvider } from "../routing/anthropic.ts";
+import { forAnthropicProvider, forChatProvider } from "../routing/anthropic.ts";
 import type { Target } from "../routing/plan.ts";
 import type { RequestContext } from "./context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
@@ -27,7 +27,11 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   let body = ctx.body;
   if (target.match && hasBody) {
-    const fields = forAnthropicProvider(ctx.json() as Record<string, unknown>, target.match);
+    const json = ctx.json() as Record<string, unknown>;
+    const fields =
+      ctx.route.api === "openai"
+        ? forChatProvider(json, target.match)
+        : forAnthropicProvider(json, target.match);
     // Only those fields are rewritten: every other byte (numbers too) goes as the client sent it.
     const text = fields.length > 0 ? setFields(decoder.decode(ctx.body), fields) : undefined;
     if (text !== undefined) body = encoder.encode(text);
@@ -37,7 +41,10 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
     host: hostOf(target.baseUrl),
     request(key) {
       // The internal key is never forwarded; with x-sluice-key the client's own credentials may be.
-      const stripClient = deps.gate.enabled && ctx.ownCredentials !== true;
+      // A Chat Completions request moved to another OpenAI-format provider never carries the
+      // client's own key there: that key belongs to the client's upstream.
+      const elsewhere = ctx.route.api === "openai" && target.match !== undefined && target.name !== "openai";
+      const stripClient = (deps.gate.enabled && ctx.ownCredentials !== true) || elsewhere;
       const stripKeys = stripClient || key !== undefined;
       const headers = upstreamRequestHeaders(req.headers, {
         upstream: { api: target.api, apiKey: key ?? "" },

@@ -36,6 +36,22 @@ export type FieldEdit = [path: string[], json: string];
  * max_tokens). Empty when nothing changes. Applied with src/json/edit.ts setFields, so every
  * other byte of the body (numbers too) goes on as the client sent it.
  */
+/**
+ * The fields a Chat Completions request changes for a routed OpenAI-format target: the model,
+ * and max_tokens / max_completion_tokens when over the route's or provider's cap.
+ */
+export function forChatProvider(body: Record<string, unknown>, match: RouteMatch): FieldEdit[] {
+  const cap = maxTokensCap(match);
+  const out: FieldEdit[] = [];
+  if (match.model !== body.model) out.push([["model"], JSON.stringify(match.model)]);
+  if (cap === undefined) return out;
+  for (const field of ["max_tokens", "max_completion_tokens"]) {
+    const asked = body[field];
+    if (typeof asked === "number" && asked > cap) out.push([[field], String(cap)]);
+  }
+  return out;
+}
+
 export function forAnthropicProvider(body: Record<string, unknown>, match: RouteMatch): FieldEdit[] {
   const cap = maxTokensCap(match);
   const asked = typeof body.max_tokens === "number" ? body.max_tokens : undefined;

@@ -7,7 +7,8 @@ import type { RouteMatch } from "./providers.ts";
 /**
  * How a target is spoken to:
  * - "pass": the client's request as it is (path, query, headers), to an upstream speaking the
- *   client's own format; for a routed Anthropic-format provider the model name is rewritten.
+ *   client's own format; for a routed provider the model name is rewritten (an Anthropic request
+ *   to an Anthropic-format provider, a Chat Completions request to an OpenAI-format one).
  * - "translate": an Anthropic request turned into Chat Completions for an OpenAI-format provider.
  * - "count": count_tokens for an OpenAI-format provider, answered locally with a tokenizer.
  */
@@ -33,21 +34,30 @@ export interface PlanInput {
   match?: RouteMatch;
   /** The request is count_tokens (a routed OpenAI-format target counts locally). */
   counting: boolean;
+  /** The client's API; an OpenAI (Chat Completions) request is relayed to every target as it is. */
+  clientApi?: "anthropic" | "openai";
 }
 
 /** The route's own target first, then its fallbacks in their order. */
 export function buildPlan(input: PlanInput): Target[] {
   const { match, counting } = input;
   if (!match) return [passTarget(input.upstream)];
-  return [match, ...(match.fallback ?? [])].map((m) => routedTarget(m, counting));
+  return [match, ...(match.fallback ?? [])].map((m) => routedTarget(m, counting, input.clientApi));
 }
 
 export function passTarget(u: UpstreamConfig): Target {
   return { name: u.name, leg: "pass", api: u.api, baseUrl: u.baseUrl, keys: u.apiKeys };
 }
 
-export function routedTarget(match: RouteMatch, counting: boolean): Target {
+export function routedTarget(
+  match: RouteMatch,
+  counting: boolean,
+  clientApi: "anthropic" | "openai" = "anthropic",
+): Target {
   const p = match.provider;
+  // Config loading allows only OpenAI-format targets on an OpenAI route.
+  if (clientApi === "openai")
+    return { name: p.name, leg: "pass", api: "openai", baseUrl: p.baseUrl, keys: p.apiKeys, match };
   const leg = p.format === "anthropic" ? "pass" : counting ? "count" : "translate";
   const api = p.format === "anthropic" ? "anthropic" : "openai";
   return { name: p.name, leg, api, baseUrl: p.baseUrl, keys: p.apiKeys, match };

@@ -27,8 +27,11 @@ export interface RouteMatch {
 }
 
 export interface Router {
-  /** The first route whose glob matches the model, or undefined (plain Anthropic passthrough). */
-  match(model: string): RouteMatch | undefined;
+  /**
+   * The first route of the client's API (Anthropic Messages unless said) whose glob matches the
+   * model, or undefined (plain passthrough to the client's upstream).
+   */
+  match(model: string, api?: "anthropic" | "openai"): RouteMatch | undefined;
   /** Model names routes accept literally (no glob), for GET /v1/models. */
   listedModels(): string[];
   providers: Record<string, Provider>;
@@ -113,9 +116,9 @@ export function createRouter(config: Config): Router {
   const routes = config.routes.filter((r) => providers[r.provider] !== undefined);
   return {
     providers,
-    match(model) {
+    match(model, api = "anthropic") {
       for (const r of routes) {
-        if (!globMatch(r.match, model)) continue;
+        if ((r.api ?? "anthropic") !== api || !globMatch(r.match, model)) continue;
         // Without a model of its own, a fallback asks for what the client asked for.
         const fallback = (r.fallback ?? []).flatMap((entry) => {
           const provider = providers[fallbackProvider(entry)];
@@ -130,7 +133,10 @@ export function createRouter(config: Config): Router {
       }
       return undefined;
     },
-    listedModels: () => routes.filter((r) => !/[*?]/.test(r.match)).map((r) => r.match),
+    listedModels: () =>
+      routes
+        .filter((r) => (r.api ?? "anthropic") === "anthropic" && !/[*?]/.test(r.match))
+        .map((r) => r.match),
   };
 }
 

@@ -2,7 +2,9 @@
 // under Node: Anthropic with two keys, falling back to OpenRouter, then to a local model (the
 // README's worked example). The built-in mock upstream plays all three; its fault table
 // rate-limits the first Anthropic key, overloads the second and OpenRouter, so the local model
-// answers — once as JSON, once streamed — and the answer says so.
+// answers — once as JSON, once streamed — and the answer says so. Then the same for the real
+// OpenAI SDK through an `api = "openai"` route: sluice's OpenAI key overloaded, the local model
+// answers, and no key of the client's reaches it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +28,7 @@ beforeAll(async () => {
   writeFileSync(
     file,
     `anthropic_base_url = "${mock.url}"
+openai_base_url = "${mock.url}"
 retry_max = 1
 
 [providers.openrouter]
@@ -41,12 +44,19 @@ base_url = "${mock.url}/v1"
 match = "claude-*"
 provider = "anthropic"
 fallback = ["openrouter:anthropic/claude-sonnet-4.5", "local:qwen3-coder"]
+
+[[routes]]
+api = "openai"
+match = "gpt-*"
+provider = "openai"
+fallback = ["local:qwen3-coder"]
 `,
   );
   sluice = await startSluiceBinary(
     {
       SLUICE_CONFIG: file,
       SLUICE_ANTHROPIC_API_KEY: "sk-ant-first,sk-ant-second",
+      SLUICE_OPENAI_API_KEY: "sk-oa-team",
       OPENROUTER_API_KEY: "sk-or-team",
     },
     { admin: true },
@@ -141,5 +151,33 @@ describe("compiled binary: key pool, then OpenRouter, then a local model", () =>
     const calls = (await recorded()).map((q) => `${q.path} ${who(q)}`);
     // The first key still rests; the second takes both calls.
     expect(calls).toEqual(["/v1/messages sk-ant-second", "/v1/messages sk-ant-second"]);
+  }, 60_000);
+
+  test("an OpenAI client's route: OpenAI overloaded, the local model answers, JSON and streamed", async () => {
+    await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
+    await fetch(`${mock.url}/__mock/faults`, {
+      method: "POST",
+      body: JSON.stringify({ faults: [{ key: "sk-oa-team", status: 503 }] }),
+    });
+    const r = (await runNodeClient("openai-fallback.mjs", {
+      OPENAI_BASE_URL: `${sluice.url}/v1`,
+      OPENAI_API_KEY: "sk-client-openai",
+      NODE_EXTRA_CA_CERTS: sluice.cert,
+    })) as Record<string, unknown>;
+    expect(r.text).toStartWith("Mock reply to: Say hello through the chat fallbacks");
+    expect(r.fallback).toBe("local");
+    expect(r.streamed).toBe(r.text);
+    expect(r.streamFallback).toBe("local");
+    expect(r.streamUsage).toMatchObject({ completion_tokens: expect.any(Number) });
+    const calls = (await recorded()).map(
+      (q) => `${q.path} ${who(q)} ${q.status} ${JSON.parse(q.body).model}`,
+    );
+    const once = [
+      "/v1/chat/completions Bearer sk-oa-team 503 gpt-4.1",
+      "/v1/chat/completions Bearer sk-oa-team 503 gpt-4.1",
+      "/v1/chat/completions (no key) 200 qwen3-coder",
+    ];
+    expect(calls).toEqual([...once, ...once]);
+    expect(JSON.stringify(await recorded())).not.toContain("sk-client-openai");
   }, 60_000);
 });

@@ -29,6 +29,35 @@ describe("fallbacks in the configuration", () => {
   });
 });
 
+describe("routes for OpenAI clients in the configuration", () => {
+  const load = (toml: string) =>
+    loadConfig({ configPath: "p.toml", readFile: files({ "p.toml": toml }), env: {} });
+
+  test('api = "openai" routes take OpenAI-format targets; the default stays anthropic', () => {
+    const r = load(
+      '[providers.or]\npreset = "openrouter"\n\n[[routes]]\napi = "openai"\nmatch = "gpt-*"\nprovider = "openai"\nfallback = ["or:openai/gpt-4.1"]\n\n[[routes]]\nmatch = "claude-*"\nprovider = "or"\n',
+    );
+    if (!r.ok) throw new Error(r.errors.join());
+    expect(r.config.routes.map((x) => x.api)).toEqual(["openai", undefined]);
+  });
+
+  test("an OpenAI route to an Anthropic-format target, or an unknown api, stops start-up with its place", () => {
+    const r = load(
+      '[providers.ant]\npreset = "anthropic"\n\n[providers.custom]\nbase_url = "http://x.test"\nformat = "anthropic"\n\n[[routes]]\napi = "openai"\nmatch = "gpt-*"\nprovider = "anthropic"\nfallback = ["ant", "custom:m", "openai"]\n',
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.errors.join("\n");
+    expect(text).toContain("routes[0].provider: anthropic speaks the anthropic format");
+    expect(text).toContain("routes[0].fallback[0]: ant speaks the anthropic format");
+    expect(text).toContain("routes[0].fallback[1]: custom speaks the anthropic format");
+    expect(text).not.toContain("fallback[2]");
+    const bad = load('[[routes]]\napi = "gemini"\nmatch = "*"\nprovider = "openai"\n');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.join()).toContain("must be anthropic or openai");
+  });
+});
+
 describe("key pools in the configuration", () => {
   test("an upstream key setting holds one key or a comma-separated pool", () => {
     const r = loadConfig({

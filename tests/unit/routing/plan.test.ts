@@ -76,6 +76,35 @@ describe("the plan with fallbacks", () => {
   });
 });
 
+describe("the plan for an OpenAI client", () => {
+  const withChatRoute = () => {
+    const c = config();
+    c.routes = [
+      { api: "openai", match: "gpt-*", provider: "openai", fallback: ["local:qwen3-coder"] },
+      ...c.routes,
+    ];
+    return c;
+  };
+
+  test("an OpenAI route's targets are all pass legs in the OpenAI format, fallbacks in order", () => {
+    const c = withChatRoute();
+    const match = createRouter(c).match("gpt-4.1", "openai");
+    const plan = buildPlan({ upstream: c.upstreams.openai, match, counting: false, clientApi: "openai" });
+    expect(plan.map((t) => [t.name, t.leg, t.api, t.match?.model])).toEqual([
+      ["openai", "pass", "openai", "gpt-4.1"],
+      ["local", "pass", "openai", "qwen3-coder"],
+    ]);
+  });
+
+  test("routes keep to their client API: an Anthropic request never takes an OpenAI route, nor the other way", () => {
+    const router = createRouter(withChatRoute());
+    expect(router.match("gpt-4.1")).toBeUndefined();
+    expect(router.match("claude-haiku-4-5", "openai")).toBeUndefined();
+    expect(router.match("claude-haiku-4-5")?.provider.name).toBe("local");
+    expect(router.listedModels()).toEqual(["opus-alias", "local-first"]);
+  });
+});
+
 describe("the plan", () => {
   test("an unrouted request is one pass target: its upstream, with sluice's key", () => {
     const c = config();
