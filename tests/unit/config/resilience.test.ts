@@ -2,11 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../../src/config/load.ts";
 
 const files = (map: Record<string, string>) => (path: string) => map[path];
+const load = (toml: string) =>
+  loadConfig({ configPath: "p.toml", readFile: files({ "p.toml": toml }), env: {} });
 
 describe("fallbacks in the configuration", () => {
-  const load = (toml: string) =>
-    loadConfig({ configPath: "p.toml", readFile: files({ "p.toml": toml }), env: {} });
-
   test("a route's fallback lists providers, with or without a model", () => {
     const r = load(
       '[providers.local]\npreset = "ollama"\n\n[[routes]]\nmatch = "*"\nprovider = "anthropic"\nfallback = ["local:qwen2.5-coder:7b", "openai"]\n',
@@ -30,9 +29,6 @@ describe("fallbacks in the configuration", () => {
 });
 
 describe("routes for OpenAI clients in the configuration", () => {
-  const load = (toml: string) =>
-    loadConfig({ configPath: "p.toml", readFile: files({ "p.toml": toml }), env: {} });
-
   test('api = "openai" routes take OpenAI-format targets; the default stays anthropic', () => {
     const r = load(
       '[providers.or]\npreset = "openrouter"\n\n[[routes]]\napi = "openai"\nmatch = "gpt-*"\nprovider = "openai"\nfallback = ["or:openai/gpt-4.1"]\n\n[[routes]]\nmatch = "claude-*"\nprovider = "or"\n',
