@@ -1,6 +1,7 @@
 // The pass leg: the prepared request goes to one target as it is (path, query and headers
-// kept, keys handled by headers.ts) and the answer is relayed untouched. For a routed
-// Anthropic-format provider only the model name (and a max_tokens cap) changes in the body.
+// kept, keys handled by headers.ts) and the answer is relayed untouched. For a routed provider
+// of the client's own format (an Anthropic request to an Anthropic-format provider, a Chat
+// Completions request to an OpenAI-format one) only the model name and a max_tokens cap change.
 import { setFields } from "../json/edit.ts";
 import { forAnthropicProvider, forChatProvider } from "../routing/anthropic.ts";
 import type { Target } from "../routing/plan.ts";

@@ -31,12 +31,6 @@ export function validateAnthropic(json: unknown, counting: boolean): AnthropicRe
 export type FieldEdit = [path: string[], json: string];
 
 /**
- * The fields an Anthropic-format provider gets changed: the route's model name, and max_tokens
- * lowered to the route's or provider's cap (a thinking budget too, which must stay below
- * max_tokens). Empty when nothing changes. Applied with src/json/edit.ts setFields, so every
- * other byte of the body (numbers too) goes on as the client sent it.
- */
-/**
  * The fields a Chat Completions request changes for a routed OpenAI-format target: the model,
  * and max_tokens / max_completion_tokens when over the route's or provider's cap.
  */
@@ -52,6 +46,12 @@ export function forChatProvider(body: Record<string, unknown>, match: RouteMatch
   return out;
 }
 
+/**
+ * The fields an Anthropic-format provider gets changed: the route's model name, and max_tokens
+ * lowered to the route's or provider's cap (a thinking budget too, which must stay below
+ * max_tokens). Empty when nothing changes. Applied with src/json/edit.ts setFields, so every
+ * other byte of the body (numbers too) goes on as the client sent it.
+ */
 export function forAnthropicProvider(body: Record<string, unknown>, match: RouteMatch): FieldEdit[] {
   const cap = maxTokensCap(match);
   const asked = typeof body.max_tokens === "number" ? body.max_tokens : undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { isProxyError } from "../../../src/errors.ts";
 import { setFields } from "../../../src/json/edit.ts";
-import { forAnthropicProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
+import { forAnthropicProvider, forChatProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
 import type { RouteMatch } from "../../../src/routing/providers.ts";
 
 const match = (model: string, caps: { provider?: number; route?: number } = {}): RouteMatch => ({
@@ -59,5 +59,19 @@ describe("the body an Anthropic-format provider gets", () => {
       `{"model":"alias","max_tokens":4000,"x":12345678901234567890,"thinking":{"type":"enabled","budget_tokens":3999}}`,
     );
     expect(body.max_tokens).toBe(64000);
+  });
+});
+
+describe("the body an OpenAI-format provider gets from an OpenAI client's route", () => {
+  test("the model is renamed; max_tokens and max_completion_tokens are lowered to the cap, never raised", () => {
+    const body = { model: "gpt-4.1", max_tokens: 9000, max_completion_tokens: 50, messages: [] };
+    expect(forChatProvider(body, match("qwen3-coder", { provider: 8000, route: 4000 }))).toEqual([
+      [["model"], '"qwen3-coder"'],
+      [["max_tokens"], "4000"],
+    ]);
+    expect(
+      forChatProvider({ model: "gpt-4.1", max_completion_tokens: 9000 }, match("gpt-4.1", { route: 100 })),
+    ).toEqual([[["max_completion_tokens"], "100"]]);
+    expect(forChatProvider({ model: "gpt-4.1", max_tokens: 9000 }, match("gpt-4.1"))).toEqual([]);
   });
 });
