@@ -16,10 +16,10 @@ import { withFetchLimit } from "./lib/machine.ts";
 import { answers, freePort, spawnService, waitUntil } from "./lib/procs.ts";
 import { JSON_SHAPE, type LoadShape } from "./lib/request.ts";
 import { SLUICE_VARIANTS, type SluiceVariant, startSluice } from "./lib/sluice-target.ts";
-import { median } from "./lib/stats.ts";
 import { type BenchEnv, startBareBun, type Target } from "./lib/targets.ts";
 import { ensureWrk } from "./lib/tools.ts";
-import { SSE_SHAPE, withCpu } from "./scenarios/nonstream.ts";
+import { interleavedCpu, type ShapeName } from "./scenarios/interleaved-cpu.ts";
+import { SSE_SHAPE } from "./scenarios/nonstream.ts";
 
 await withFetchLimit();
 
@@ -96,39 +96,35 @@ try {
     stops.push(() => t.stop());
     targets.push(entry ? { ...t, id: `${t.id}-${i}`, label: `${t.label} (${entry})` } : t);
   }
-  const o = { wrk: wrk.value, tmp, seconds: SECONDS, warmSeconds: 1 };
   const shapes = (
     [
       ["json", JSON_SHAPE],
       ["sse", SSE_SHAPE],
-    ] as [string, LoadShape][]
+    ] as [ShapeName, LoadShape][]
   ).filter(([s]) => (process.env.CPU_SHAPES ?? "json,sse").split(",").includes(s));
-  const cpu = new Map<string, number[]>();
-  const rps = new Map<string, number[]>();
-  for (const t of targets) for (const [, shape] of shapes) await withCpu(t, o, 8, 1, shape);
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const t of targets) {
-      for (const [s, shape] of shapes) {
-        const r = await withCpu(t, o, 64, SECONDS, shape);
-        if ("error" in r) throw new Error(`${t.label} ${s}: ${r.error}`);
-        const key = `${t.id}/${s}`;
-        cpu.set(key, [...(cpu.get(key) ?? []), r.cpuUs ?? Number.NaN]);
-        rps.set(key, [...(rps.get(key) ?? []), r.result.rps]);
-      }
-    }
-    say(`round ${round}/${ROUNDS} done (load ${(await Bun.file("/proc/loadavg").text()).split(" ")[0]})`);
-  }
+  const result = await interleavedCpu(targets, {
+    wrk: wrk.value,
+    tmp,
+    seconds: SECONDS,
+    warmSeconds: 1,
+    rounds: ROUNDS,
+    shapes,
+    onRound: async (round) => {
+      say(`round ${round}/${ROUNDS} done (load ${(await Bun.file("/proc/loadavg").text()).split(" ")[0]})`);
+    },
+  });
+  if (result.error) throw new Error(result.error);
   const lines = [
     "target                                              shape   CPU µs/req (median)  vs bare Bun   req/s (median)",
   ];
   for (const [s] of shapes) {
-    const base = median(cpu.get(`bare-bun/${s}`) ?? []);
-    for (const t of targets) {
-      const c = median(cpu.get(`${t.id}/${s}`) ?? []);
-      const ratio = Number.isFinite(base) ? `${(c / base).toFixed(2)}x` : "n/a";
+    const rows = result.rows.filter((r) => r.shape === s);
+    const base = rows.find((r) => r.id === "bare-bun")?.cpuUs;
+    for (const r of rows) {
+      const ratio = base !== undefined && Number.isFinite(base) ? `${(r.cpuUs / base).toFixed(2)}x` : "n/a";
       lines.push(
-        `${t.label.padEnd(52)}${s.padEnd(8)}${c.toFixed(1).padStart(19)}  ${ratio.padStart(11)}  ${Math.round(
-          median(rps.get(`${t.id}/${s}`) ?? []),
+        `${r.label.padEnd(52)}${s.padEnd(8)}${r.cpuUs.toFixed(1).padStart(19)}  ${ratio.padStart(11)}  ${Math.round(
+          r.rps,
         )
           .toString()
           .padStart(15)}`,

@@ -21,15 +21,16 @@ import {
   type TargetRun,
 } from "./lib/report.ts";
 import { bigScrubVerdict } from "./lib/report-big-scrub.ts";
-import { FAKE_KEY } from "./lib/request.ts";
+import { FAKE_KEY, JSON_SHAPE } from "./lib/request.ts";
 import { SLUICE_VARIANTS, type SluiceVariant, startSluice } from "./lib/sluice-target.ts";
 import { type BenchEnv, direct, startBareBun, startNginx, startPortkey, type Target } from "./lib/targets.ts";
 import { ensureNginx, ensurePortkey, ensureWrk, nodeVersion } from "./lib/tools.ts";
 import { issue7Verdicts, issue14Verdicts } from "./lib/verdicts.ts";
 import { bigScrub, bigScrubFailed } from "./scenarios/big-scrub.ts";
 import { interleavedC1 } from "./scenarios/interleaved-c1.ts";
+import { interleavedCpu } from "./scenarios/interleaved-cpu.ts";
 import { manyStreams } from "./scenarios/many-streams.ts";
-import { nonStreamed } from "./scenarios/nonstream.ts";
+import { nonStreamed, SSE_SHAPE } from "./scenarios/nonstream.ts";
 import { startup } from "./scenarios/startup.ts";
 import { streamLatency } from "./scenarios/stream-latency.ts";
 
@@ -201,6 +202,38 @@ try {
     },
   );
 
+  say("CPU per request at 64 connections, interleaved: bare Bun and every sluice row");
+  const cpuTargets: Target[] = [];
+  let interleavedCpuResult: BenchResults["interleavedCpu"];
+  try {
+    cpuTargets.push(await startBareBun(env));
+    for (const v of ["defaults", "warn", "no-ledger", "scrub", "langfuse", "otel", "otel-content"] as const)
+      cpuTargets.push(await startSluice(env, v));
+    interleavedCpuResult = await interleavedCpu(cpuTargets, {
+      ...(wrk.ok ? { wrk: wrk.value } : {}),
+      tmp,
+      seconds: QUICK ? 1 : 2,
+      warmSeconds: 1,
+      rounds: QUICK ? 2 : 4,
+      shapes: [
+        ["json", JSON_SHAPE],
+        ["sse", SSE_SHAPE],
+      ],
+      onRound: (round) => {
+        say(`  round ${round} done`);
+      },
+    });
+  } catch (err) {
+    interleavedCpuResult = {
+      rounds: 0,
+      secondsPerRound: 0,
+      rows: [],
+      error: (err instanceof Error ? err.message : String(err)).split("\n")[0]!,
+    };
+  } finally {
+    for (const t of cpuTargets) await t.stop().catch(() => {});
+  }
+
   const many = [];
   for (const [label, start] of [
     ["direct to the mock", async () => direct(env)],
@@ -286,6 +319,7 @@ try {
     many,
     startup: starts,
     interleaved,
+    interleavedCpu: interleavedCpuResult,
     bigScrub: big,
     micro,
     notes,

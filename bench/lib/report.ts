@@ -4,6 +4,7 @@
 // print as n/a.
 import type { BigScrubResult } from "../scenarios/big-scrub.ts";
 import type { InterleavedResult } from "../scenarios/interleaved-c1.ts";
+import type { InterleavedCpuResult } from "../scenarios/interleaved-cpu.ts";
 import type { ManyStreamsResult } from "../scenarios/many-streams.ts";
 import type { NonStreamResult } from "../scenarios/nonstream.ts";
 import type { StartupResult } from "../scenarios/startup.ts";
@@ -35,6 +36,8 @@ export interface BenchResults {
   startup: StartupResult[];
   /** Concurrency 1 for the targets the c=1 goals compare, in interleaved rounds. */
   interleaved?: InterleavedResult;
+  /** CPU per request and throughput at c=64 for bare Bun and every sluice row, interleaved. */
+  interleavedCpu?: InterleavedCpuResult;
   /** Small requests while big match-heavy bodies are scrubbed (issue 10). */
   bigScrub?: BigScrubResult;
   /** Output of the in-process micro-benchmarks (scrubbing, metrics recording), verbatim. */
@@ -234,6 +237,7 @@ export function renderResults(r: BenchResults): string {
     ...context(r),
     "",
     ...interleavedTable(r),
+    ...interleavedCpuTable(r),
     "## Goals of issue 7",
     "",
     ...issue7Verdicts(r),
@@ -315,4 +319,31 @@ function interleavedTable(r: BenchResults): string[] {
     ),
     "",
   ];
+}
+
+/** The c=64 rounds the CPU and feature-cost goals read. */
+function interleavedCpuTable(r: BenchResults): string[] {
+  const il = r.interleavedCpu;
+  if (!il) return [];
+  const head = [
+    `## Concurrency 64, interleaved (${il.rounds} rounds of ${il.secondsPerRound} s per target and shape, in turn)`,
+    "",
+  ];
+  if (il.error) return [...head, `not measured: ${il.error}`, ""];
+  const list = (v: number[], digits: number) => v.map((x) => x.toFixed(digits)).join(" / ");
+  const lines = [
+    ...head,
+    "| target | shape | CPU µs/request (median) | vs bare Bun | req/s (median) | CPU of each round | req/s of each round |",
+    "|---|---|---:|---:|---:|---|---|",
+  ];
+  for (const shape of ["json", "sse"] as const) {
+    const rows = il.rows.filter((x) => x.shape === shape);
+    const base = rows.find((x) => x.id === "bare-bun");
+    for (const x of rows) {
+      lines.push(
+        `| ${x.label} | ${shape} | ${int(x.cpuUs)} | ${ratio(x.cpuUs, base?.cpuUs)} | ${int(x.rps)} | ${list(x.cpuUsRounds, 0)} | ${list(x.rpsRounds, 0)} |`,
+      );
+    }
+  }
+  return [...lines, ""];
 }

@@ -163,6 +163,42 @@ describe("benchmark verdicts of issue 14", () => {
     expect(line(issue14Verdicts(r), "added median latency")).toContain("MISSED (sluice +1.100 ms");
   });
 
+  test("CPU and feature costs read the interleaved c=64 medians when those rounds ran", () => {
+    const r = results({ cpu: 200 }, [run("sluice-no-ledger", { ...base, rps: 20_000 })]);
+    const row = (id: string, shape: "json" | "sse", cpuUs: number, rps: number) => ({
+      id,
+      label: id,
+      shape,
+      cpuUs,
+      rps,
+      cpuUsRounds: [cpuUs],
+      rpsRounds: [rps],
+    });
+    r.interleavedCpu = {
+      rounds: 4,
+      secondsPerRound: 2,
+      rows: [
+        row("bare-bun", "json", 50, 12_000),
+        row("sluice-defaults", "json", 60, 9800),
+        row("sluice-no-ledger", "json", 59, 10_000),
+        row("bare-bun", "sse", 100, 6000),
+        row("sluice-defaults", "sse", 121, 4000),
+      ],
+    };
+    const v = issue14Verdicts(r);
+    expect(line(v, "CPU per request (JSON)")).toContain(
+      "MET (1.20x: 60 vs 50 µs, medians of 4 interleaved rounds)",
+    );
+    expect(line(v, "CPU per request (SSE)")).toContain("MISSED (1.21x");
+    expect(line(v, "ledger")).toContain(
+      "MET (throughput -2.0%: 9,800 vs 10,000 req/s; CPU per request 60 vs 59 µs",
+    );
+    // A row the rounds did not measure is said so, not taken from the sequential pass.
+    expect(line(v, "scrubbing")).toContain("not measured");
+    r.interleavedCpu.error = "wrk failed";
+    expect(line(issue14Verdicts(r), "CPU per request (JSON)")).toContain("MISSED (4.00x: 200 vs 50 µs)");
+  });
+
   test("Elysia's share compares the Elysia-routed bare proxy with Bun.serve alone", () => {
     const r = results({}, [run("bare-elysia", { ...base, rps: 9000, cpu: 55 })]);
     expect(context(r)[0]).toContain("0.90x the throughput, CPU per request 55 vs 50 µs (JSON)");
