@@ -4,7 +4,7 @@
 // by Elysia, and sluice at its defaults plus one row per setting that changes (log level warn,
 // TLS, scrubbing, ledger off, Langfuse, OpenTelemetry export with and without content); then thousands of concurrent streams direct and
 // through sluice, start-up time, and small requests while four 10 MiB bodies full of fake keys
-// are scrubbed (issue 10). Promises: loopback only; bounded (about 9 minutes on 2
+// are scrubbed (issue 10). Promises: loopback only; bounded (about 11 minutes on 2
 // cores; BENCH_QUICK=1 for a short run); stops every process it started, also on Ctrl-C; prints
 // ratios, never fails on a timing.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -186,6 +186,9 @@ describe("benchmark verdicts of issue 14", () => {
       ],
     };
     const v = issue14Verdicts(r);
+    expect(line(v, "64, JSON")).toContain(
+      "MISSED (0.82x: 9,800 vs 12,000 req/s, medians of 4 interleaved rounds)",
+    );
     expect(line(v, "CPU per request (JSON)")).toContain(
       "MET (1.20x: 60 vs 50 µs, medians of 4 interleaved rounds)",
     );
