@@ -71,16 +71,26 @@ export const tablesSchema = v.object({
 });
 export type Tables = v.InferOutput<typeof tablesSchema>;
 
-/** Providers a route may name without a table: the configured Anthropic and OpenAI upstreams. */
-export const IMPLICIT_PROVIDERS = ["anthropic", "openai"];
+type Format = "openai" | "anthropic";
+
+/** Providers a route may name without a table (the configured upstreams), with their format. */
+const IMPLICIT_PROVIDERS: Record<string, Format> = { anthropic: "anthropic", openai: "openai" };
+
+/** The wire format a provider table speaks: its own, else its preset's, else OpenAI's. */
+export function providerFormat(p: Pick<ProviderInput, "format" | "preset">): Format {
+  return p.format ?? (p.preset ? presets[p.preset]?.format : undefined) ?? "openai";
+}
+
+/** The client requests a route takes: Anthropic Messages, or Chat Completions (`api = "openai"`). */
+export type RouteApi = "anthropic" | "openai";
+
+/** The client API a route takes: Anthropic Messages unless it says `api = "openai"`. */
+export const routeApi = (r: Pick<RouteInput, "api">): RouteApi => r.api ?? "anthropic";
 
 /** The wire format a provider name speaks, or undefined for an unknown name. */
-function formatOf(t: Tables, name: string): "openai" | "anthropic" | undefined {
+function formatOf(t: Tables, name: string): Format | undefined {
   const p = t.providers[name];
-  if (p) return p.format ?? (p.preset ? presets[p.preset]?.format : undefined) ?? "openai";
-  if (name === "anthropic") return "anthropic";
-  if (name === "openai") return "openai";
-  return undefined;
+  return p ? providerFormat(p) : IMPLICIT_PROVIDERS[name];
 }
 
 /**
@@ -98,7 +108,7 @@ export function tableProblems(t: Tables): string[] {
       );
   };
   t.routes.forEach((r, i) => {
-    const api = r.api ?? "anthropic";
+    const api = routeApi(r);
     check(api, r.provider, `routes[${i}].provider`);
     r.fallback?.forEach((entry, j) => {
       check(api, fallbackProvider(entry), `routes[${i}].fallback[${j}]`);

@@ -1,7 +1,13 @@
 // The [providers] and [[routes]] tables, resolved: which provider and model an Anthropic
 // request's model goes to. Pure; presets fill format, base URL and quirks, the table's own
 // fields override them.
-import { fallbackModel, fallbackProvider } from "../config/tables.ts";
+import {
+  fallbackModel,
+  fallbackProvider,
+  providerFormat,
+  type RouteApi,
+  routeApi,
+} from "../config/tables.ts";
 import type { Config } from "../config/types.ts";
 import { type Preset, presets } from "../translate/presets.ts";
 
@@ -31,7 +37,7 @@ export interface Router {
    * The first route of the client's API (Anthropic Messages unless said) whose glob matches the
    * model, or undefined (plain passthrough to the client's upstream).
    */
-  match(model: string, api?: "anthropic" | "openai"): RouteMatch | undefined;
+  match(model: string, api?: RouteApi): RouteMatch | undefined;
   /** Model names routes accept literally (no glob), for GET /v1/models. */
   listedModels(): string[];
   providers: Record<string, Provider>;
@@ -63,7 +69,7 @@ export function resolveProviders(config: Config): Record<string, Provider> {
   const out: Record<string, Provider> = {};
   for (const [name, p] of Object.entries(config.providers)) {
     const base = p.preset ? presets[p.preset] : undefined;
-    const format = p.format ?? base?.format ?? "openai";
+    const format = providerFormat(p);
     const preset: Preset = {
       ...(base ?? { format, baseUrl: p.base_url ?? "" }),
       format,
@@ -118,7 +124,7 @@ export function createRouter(config: Config): Router {
     providers,
     match(model, api = "anthropic") {
       for (const r of routes) {
-        if ((r.api ?? "anthropic") !== api || !globMatch(r.match, model)) continue;
+        if (routeApi(r) !== api || !globMatch(r.match, model)) continue;
         // Without a model of its own, a fallback asks for what the client asked for.
         const fallback = (r.fallback ?? []).flatMap((entry) => {
           const provider = providers[fallbackProvider(entry)];
@@ -134,9 +140,7 @@ export function createRouter(config: Config): Router {
       return undefined;
     },
     listedModels: () =>
-      routes
-        .filter((r) => (r.api ?? "anthropic") === "anthropic" && !/[*?]/.test(r.match))
-        .map((r) => r.match),
+      routes.filter((r) => routeApi(r) === "anthropic" && !/[*?]/.test(r.match)).map((r) => r.match),
   };
 }
 
