@@ -3,7 +3,8 @@
 // of the client's own format (an Anthropic request to an Anthropic-format provider, a Chat
 // Completions request to an OpenAI-format one) only the model name and a max_tokens cap change.
 import { setFields } from "../json/edit.ts";
-import { forAnthropicProvider, forChatProvider } from "../routing/anthropic.ts";
+import { forAnthropicProvider } from "../routing/anthropic.ts";
+import { forChatProvider } from "../routing/chat.ts";
 import type { Target } from "../routing/plan.ts";
 import type { RequestContext } from "./context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
@@ -42,10 +43,8 @@ export function passLeg(ctx: RequestContext, target: Target): PreparedLeg {
     host: hostOf(target.baseUrl),
     request(key) {
       // The internal key is never forwarded; with x-sluice-key the client's own credentials may be.
-      // A Chat Completions request moved to another OpenAI-format provider never carries the
-      // client's own key there: that key belongs to the client's upstream.
-      const elsewhere = ctx.route.api === "openai" && target.match !== undefined && target.name !== "openai";
-      const stripClient = (deps.gate.enabled && ctx.ownCredentials !== true) || elsewhere;
+      // A foreign target (the plan says so) never gets the client's own key either.
+      const stripClient = (deps.gate.enabled && ctx.ownCredentials !== true) || target.foreign === true;
       const stripKeys = stripClient || key !== undefined;
       const headers = upstreamRequestHeaders(req.headers, {
         upstream: { api: target.api, apiKey: key ?? "" },

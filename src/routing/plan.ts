@@ -1,6 +1,7 @@
 // A request's plan: the ordered targets it may be sent to, first the one its route names, then
 // its fallbacks. Pure: built from the configured upstreams and the [[routes]] match alone; what
 // happens on the wire (keys, retries, breakers, moving on) is the walk's business (proxy/walk.ts).
+import type { RouteApi } from "../config/tables.ts";
 import type { UpstreamConfig, UpstreamName } from "../config/types.ts";
 import type { RouteMatch } from "./providers.ts";
 
@@ -25,6 +26,11 @@ export interface Target {
   keys: string[];
   /** The route entry that chose this target (provider, model, caps); absent for plain passthrough. */
   match?: RouteMatch;
+  /**
+   * Not the client's own upstream: the client's credentials never go here, even when the target
+   * has no key of its own (a Chat Completions request moved to another OpenAI-format provider).
+   */
+  foreign?: true;
 }
 
 export interface PlanInput {
@@ -35,29 +41,31 @@ export interface PlanInput {
   /** The request is count_tokens (a routed OpenAI-format target counts locally). */
   counting: boolean;
   /** The client's API; an OpenAI (Chat Completions) request is relayed to every target as it is. */
-  clientApi?: "anthropic" | "openai";
+  clientApi?: RouteApi;
 }
 
 /** The route's own target first, then its fallbacks in their order. */
 export function buildPlan(input: PlanInput): Target[] {
   const { match, counting } = input;
   if (!match) return [passTarget(input.upstream)];
-  return [match, ...(match.fallback ?? [])].map((m) => routedTarget(m, counting, input.clientApi));
+  return [match, ...(match.fallback ?? [])].map((m) =>
+    input.clientApi === "openai" ? chatTarget(m, input.upstream) : routedTarget(m, counting),
+  );
 }
 
 export function passTarget(u: UpstreamConfig): Target {
   return { name: u.name, leg: "pass", api: u.api, baseUrl: u.baseUrl, keys: u.apiKeys };
 }
 
-export function routedTarget(
-  match: RouteMatch,
-  counting: boolean,
-  clientApi: "anthropic" | "openai" = "anthropic",
-): Target {
+/** A target of an OpenAI client's route (config loading allows only OpenAI-format ones): relayed. */
+function chatTarget(match: RouteMatch, upstream: UpstreamConfig): Target {
   const p = match.provider;
-  // Config loading allows only OpenAI-format targets on an OpenAI route.
-  if (clientApi === "openai")
-    return { name: p.name, leg: "pass", api: "openai", baseUrl: p.baseUrl, keys: p.apiKeys, match };
+  const t: Target = { name: p.name, leg: "pass", api: "openai", baseUrl: p.baseUrl, keys: p.apiKeys, match };
+  return p.name === upstream.name ? t : { ...t, foreign: true };
+}
+
+export function routedTarget(match: RouteMatch, counting: boolean): Target {
+  const p = match.provider;
   const leg = p.format === "anthropic" ? "pass" : counting ? "count" : "translate";
   const api = p.format === "anthropic" ? "anthropic" : "openai";
   return { name: p.name, leg, api, baseUrl: p.baseUrl, keys: p.apiKeys, match };

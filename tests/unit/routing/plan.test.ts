@@ -90,9 +90,10 @@ describe("the plan for an OpenAI client", () => {
     const c = withChatRoute();
     const match = createRouter(c).match("gpt-4.1", "openai");
     const plan = buildPlan({ upstream: c.upstreams.openai, match, counting: false, clientApi: "openai" });
-    expect(plan.map((t) => [t.name, t.leg, t.api, t.match?.model])).toEqual([
-      ["openai", "pass", "openai", "gpt-4.1"],
-      ["local", "pass", "openai", "qwen3-coder"],
+    expect(plan.map((t) => [t.name, t.leg, t.api, t.match?.model, t.foreign])).toEqual([
+      ["openai", "pass", "openai", "gpt-4.1", undefined],
+      // Not the client's own upstream: its key never goes there.
+      ["local", "pass", "openai", "qwen3-coder", true],
     ]);
   });
 
