@@ -31,22 +31,6 @@ export function validateAnthropic(json: unknown, counting: boolean): AnthropicRe
 export type FieldEdit = [path: string[], json: string];
 
 /**
- * The fields a Chat Completions request changes for a routed OpenAI-format target: the model,
- * and max_tokens / max_completion_tokens when over the route's or provider's cap.
- */
-export function forChatProvider(body: Record<string, unknown>, match: RouteMatch): FieldEdit[] {
-  const cap = maxTokensCap(match);
-  const out: FieldEdit[] = [];
-  if (match.model !== body.model) out.push([["model"], JSON.stringify(match.model)]);
-  if (cap === undefined) return out;
-  for (const field of ["max_tokens", "max_completion_tokens"]) {
-    const asked = body[field];
-    if (typeof asked === "number" && asked > cap) out.push([[field], String(cap)]);
-  }
-  return out;
-}
-
-/**
  * The fields an Anthropic-format provider gets changed: the route's model name, and max_tokens
  * lowered to the route's or provider's cap (a thinking budget too, which must stay below
  * max_tokens). Empty when nothing changes. Applied with src/json/edit.ts setFields, so every

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { isProxyError } from "../../../src/errors.ts";
 import { setFields } from "../../../src/json/edit.ts";
-import { forAnthropicProvider, forChatProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
+import { forAnthropicProvider, validateAnthropic } from "../../../src/routing/anthropic.ts";
+import { forChatProvider } from "../../../src/routing/chat.ts";
 import type { RouteMatch } from "../../../src/routing/providers.ts";
 
 const match = (model: string, caps: { provider?: number; route?: number } = {}): RouteMatch => ({
