@@ -102,9 +102,9 @@ export async function runCheck(flags: Map<string, string | true>): Promise<numbe
   const resolved = resolveProviders(config);
   for (const [name, p] of Object.entries(config.providers)) {
     // The effective URL and format: a preset's own when the table names none.
-    const r = resolved[name];
+    const r = resolved[name]!;
     out(
-      `  provider ${name}: ${p.preset ?? "custom"} ${r?.baseUrl || "(no base_url)"} (${r?.format ?? "openai"} format) key ${keysShown(p.apiKeys)}` +
+      `  provider ${name}: ${p.preset ?? "custom"} ${r.baseUrl || "(no base_url)"} (${r.format} format) key ${keysShown(p.apiKeys)}` +
         `${p.max_tokens !== undefined ? ` max_tokens ${p.max_tokens}` : ""}` +
         `${p.think_tags !== undefined ? ` think_tags ${p.think_tags}` : ""}`,
     );
