@@ -184,55 +184,38 @@ try {
   }
 
   say("concurrency 1, interleaved: direct, bare Bun, sluice at its defaults");
-  const interleaved = await interleavedC1(
-    [
-      ["direct", "direct to the mock (the limit)", () => direct(env)],
-      ["bare-bun", "bare Bun.serve + fetch", () => startBareBun(env)],
-      ["sluice-defaults", SLUICE_VARIANTS.defaults.label, () => startSluice(env, "defaults")],
-    ],
-    {
-      ...(wrk.ok ? { wrk: wrk.value } : {}),
-      tmp,
-      seconds: QUICK ? 1 : 2,
-      warmSeconds: 1,
-      rounds: QUICK ? 2 : 5,
-      streams: QUICK ? 5 : 10,
-      events: STREAM.events,
-      gapMs: STREAM.gapMs,
-    },
+  const shortLoad = { ...(wrk.ok ? { wrk: wrk.value } : {}), tmp, seconds: QUICK ? 1 : 2, warmSeconds: 1 };
+  const interleaved = await withTargets(
+    [() => direct(env), () => startBareBun(env), () => startSluice(env, "defaults")],
+    (targets) =>
+      interleavedC1(targets, {
+        ...shortLoad,
+        rounds: QUICK ? 2 : 5,
+        streams: QUICK ? 5 : 10,
+        events: STREAM.events,
+        gapMs: STREAM.gapMs,
+      }),
+    (error) => ({ rounds: 0, secondsPerRound: 0, streamsPerRound: 0, rows: [], error }),
   );
 
   say("CPU per request at 64 connections, interleaved: bare Bun and every sluice row");
-  const cpuTargets: Target[] = [];
-  let interleavedCpuResult: BenchResults["interleavedCpu"];
-  try {
-    cpuTargets.push(await startBareBun(env));
-    for (const v of ["defaults", "warn", "no-ledger", "scrub", "langfuse", "otel", "otel-content"] as const)
-      cpuTargets.push(await startSluice(env, v));
-    interleavedCpuResult = await interleavedCpu(cpuTargets, {
-      ...(wrk.ok ? { wrk: wrk.value } : {}),
-      tmp,
-      seconds: QUICK ? 1 : 2,
-      warmSeconds: 1,
-      rounds: QUICK ? 2 : 4,
-      shapes: [
-        ["json", JSON_SHAPE],
-        ["sse", SSE_SHAPE],
-      ],
-      onRound: (round) => {
-        say(`  round ${round} done`);
-      },
-    });
-  } catch (err) {
-    interleavedCpuResult = {
-      rounds: 0,
-      secondsPerRound: 0,
-      rows: [],
-      error: (err instanceof Error ? err.message : String(err)).split("\n")[0]!,
-    };
-  } finally {
-    for (const t of cpuTargets) await t.stop().catch(() => {});
-  }
+  const cpuRows = ["defaults", "warn", "no-ledger", "scrub", "langfuse", "otel", "otel-content"] as const;
+  const interleavedCpuResult = await withTargets(
+    [() => startBareBun(env), ...cpuRows.map((v) => () => startSluice(env, v))],
+    (targets) =>
+      interleavedCpu(targets, {
+        ...shortLoad,
+        rounds: QUICK ? 2 : 4,
+        shapes: [
+          ["json", JSON_SHAPE],
+          ["sse", SSE_SHAPE],
+        ],
+        onRound: (round) => {
+          say(`  round ${round} done`);
+        },
+      }),
+    (error) => ({ rounds: 0, secondsPerRound: 0, rows: [], error }),
+  );
 
   const many = [];
   for (const [label, start] of [
@@ -335,6 +318,26 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanup();
+}
+
+/**
+ * Starts the targets, runs one scenario over all of them and stops them, whatever happened; a
+ * target that does not start is the scenario's error (`failed`).
+ */
+async function withTargets<R>(
+  starts: (() => Promise<Target> | Target)[],
+  run: (targets: Target[]) => Promise<R>,
+  failed: (error: string) => R,
+): Promise<R> {
+  const targets: Target[] = [];
+  try {
+    for (const start of starts) targets.push(await start());
+    return await run(targets);
+  } catch (err) {
+    return failed((err instanceof Error ? err.message : String(err)).split("\n")[0]!);
+  } finally {
+    for (const t of targets) await Promise.resolve(t.stop()).catch(() => {});
+  }
 }
 
 function skip(reason: string): never {

@@ -40,18 +40,13 @@ export function issue14Verdicts(r: BenchResults): string[] {
 
   // The c=1 goals read the interleaved rounds when they ran (steadier than one pass per row).
   const il = r.interleaved?.error === undefined ? r.interleaved : undefined;
-  const row = (id: string) => il?.rows.find((x) => x.id === id);
-  const seq = {
-    p50: (id: string) => find(r, id)?.nonStream?.c1?.p50Ms,
-    ttfb: (id: string) => find(r, id)?.stream?.ttfbP50Ms,
-  };
   const from = il ? `, medians of ${il.rounds} interleaved rounds` : "";
-  for (const [what, key, limit] of [
-    ["added median latency", "p50", 0.05],
-    ["added time to first streamed byte", "ttfb", 0.1],
+  for (const [what, field, sequential, limit] of [
+    ["added median latency", "p50Ms", (t?: TargetRun) => t?.nonStream?.c1?.p50Ms, 0.05],
+    ["added time to first streamed byte", "ttfbP50Ms", (t?: TargetRun) => t?.stream?.ttfbP50Ms, 0.1],
   ] as const) {
     const goal = `concurrency 1, ${what} within ${limit} ms of the bare Bun proxy's`;
-    const get = (id: string) => (il ? row(id)?.[key === "p50" ? "p50Ms" : "ttfbP50Ms"] : seq[key](id));
+    const get = (id: string) => (il ? il.rows.find((x) => x.id === id)?.[field] : sequential(find(r, id)));
     const s = get("sluice-defaults");
     const b = get("bare-bun");
     const d = get("direct");

@@ -42,18 +42,19 @@ export async function interleavedCpu(
   o: InterleavedCpuOptions,
 ): Promise<InterleavedCpuResult> {
   const out: InterleavedCpuResult = { rounds: o.rounds, secondsPerRound: o.seconds, rows: [] };
-  const cpu = new Map<string, number[]>();
-  const rps = new Map<string, number[]>();
-  const key = (t: Target, s: ShapeName) => `${t.id}\u0000${s}`;
+  // By shape, then target: the order the tables print.
+  const cells = o.shapes.flatMap(([s, shape]) =>
+    targets.map((t) => ({ t, s, shape, cpuUsRounds: [] as number[], rpsRounds: [] as number[] })),
+  );
   try {
-    for (const t of targets) for (const [, shape] of o.shapes) await withCpu(t, o, 8, o.warmSeconds, shape);
+    for (const c of cells) await withCpu(c.t, o, 8, o.warmSeconds, c.shape);
     for (let round = 1; round <= o.rounds; round++) {
       for (const t of targets) {
-        for (const [s, shape] of o.shapes) {
-          const r = await withCpu(t, o, 64, o.seconds, shape);
-          if ("error" in r) throw new Error(`${t.label} ${s}: ${r.error}`);
-          cpu.set(key(t, s), [...(cpu.get(key(t, s)) ?? []), r.cpuUs ?? Number.NaN]);
-          rps.set(key(t, s), [...(rps.get(key(t, s)) ?? []), r.result.rps]);
+        for (const c of cells.filter((x) => x.t === t)) {
+          const r = await withCpu(t, o, 64, o.seconds, c.shape);
+          if ("error" in r) throw new Error(`${t.label} ${c.s}: ${r.error}`);
+          c.cpuUsRounds.push(r.cpuUs ?? Number.NaN);
+          c.rpsRounds.push(r.result.rps);
         }
       }
       await o.onRound?.(round);
@@ -62,20 +63,14 @@ export async function interleavedCpu(
     out.error = (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
     return out;
   }
-  for (const [s] of o.shapes) {
-    for (const t of targets) {
-      const cpuUsRounds = cpu.get(key(t, s)) ?? [];
-      const rpsRounds = rps.get(key(t, s)) ?? [];
-      out.rows.push({
-        id: t.id,
-        label: t.label,
-        shape: s,
-        cpuUs: median(cpuUsRounds),
-        rps: median(rpsRounds),
-        cpuUsRounds,
-        rpsRounds,
-      });
-    }
-  }
+  out.rows = cells.map(({ t, s, cpuUsRounds, rpsRounds }) => ({
+    id: t.id,
+    label: t.label,
+    shape: s,
+    cpuUs: median(cpuUsRounds),
+    rps: median(rpsRounds),
+    cpuUsRounds,
+    rpsRounds,
+  }));
   return out;
 }
