@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setMockFaults } from "../helpers/upstream.ts";
 import {
   type Proc,
   requireBinary,
@@ -84,10 +85,7 @@ describe("compiled binary: key pool, then OpenRouter, then a local model", () =>
       { key: "sk-ant-second", status: 529 },
       { key: "sk-or-team", status: 503 },
     ];
-    const set = await fetch(`${mock.url}/__mock/faults`, {
-      method: "POST",
-      body: JSON.stringify({ faults }),
-    });
+    const set = await setMockFaults(mock.url, faults);
     expect(set.status).toBe(200);
 
     const r = (await runNodeClient("fallback.mjs", {
@@ -155,10 +153,7 @@ describe("compiled binary: key pool, then OpenRouter, then a local model", () =>
 
   test("an OpenAI client's route: OpenAI overloaded, the local model answers, JSON and streamed", async () => {
     await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
-    await fetch(`${mock.url}/__mock/faults`, {
-      method: "POST",
-      body: JSON.stringify({ faults: [{ key: "sk-oa-team", status: 503 }] }),
-    });
+    expect((await setMockFaults(mock.url, [{ key: "sk-oa-team", status: 503 }])).status).toBe(200);
     const r = (await runNodeClient("openai-fallback.mjs", {
       OPENAI_BASE_URL: `${sluice.url}/v1`,
       OPENAI_API_KEY: "sk-client-openai",

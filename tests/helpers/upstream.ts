@@ -83,3 +83,8 @@ export function byKey(
     return answer === 200 ? ok(req, seen) : scripted(answer);
   };
 }
+
+/** Sets the fault table of a `sluice mock-upstream` (in process or the binary's), by key, model or path. */
+export function setMockFaults(mockUrl: string, faults: unknown[]): Promise<Response> {
+  return fetch(`${mockUrl}/__mock/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+}

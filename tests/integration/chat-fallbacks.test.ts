@@ -12,7 +12,14 @@ import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
 import { tempDir } from "../e2e/helpers.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
-import { keyOf, type Seen, scripted, startUpstream, type TestUpstream } from "../helpers/upstream.ts";
+import {
+  keyOf,
+  type Seen,
+  scripted,
+  setMockFaults,
+  startUpstream,
+  type TestUpstream,
+} from "../helpers/upstream.ts";
 
 let openai: TestUpstream;
 let mock: MockServer;
@@ -80,8 +87,7 @@ beforeEach(async () => {
   await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
 });
 
-const faults = (list: unknown[]) =>
-  fetch(`${mock.url}/__mock/faults`, { method: "POST", body: JSON.stringify({ faults: list }) });
+const faults = (list: unknown[]) => setMockFaults(mock.url, list);
 const chats = () => mock.requests.filter((q) => q.path === "/v1/chat/completions");
 const ask = (model = "gpt-4.1", extra: Record<string, unknown> = {}) => ({
   model,

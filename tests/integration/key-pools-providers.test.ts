@@ -9,6 +9,7 @@ import { startMockUpstream } from "../../src/mock-upstream/index.ts";
 import type { MockServer } from "../../src/mock-upstream/types.ts";
 import { tempDir } from "../e2e/helpers.ts";
 import { startSluice, type TestSluice } from "../helpers/sluice.ts";
+import { setMockFaults } from "../helpers/upstream.ts";
 
 let mock: MockServer;
 let sluice: TestSluice;
@@ -40,7 +41,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
   const faults = [{ key: "sk-pool-a", status: 429, retryAfter: "60" }];
-  const r = await fetch(`${mock.url}/__mock/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+  const r = await setMockFaults(mock.url, faults);
   expect(r.status).toBe(200);
   sluice.app.reload(sluice.config);
 });
@@ -76,7 +77,7 @@ describe("a provider's key pool", () => {
 
   test("both keys resting: the SDK sees a rate_limit_error with the wait", async () => {
     const faults = [{ path: "/v1/chat/completions", status: 429, retryAfter: "30" }];
-    await fetch(`${mock.url}/__mock/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+    await setMockFaults(mock.url, faults);
     const err = await client.messages.create(params).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     const second = await client.messages.create(params).catch((e: unknown) => e);
