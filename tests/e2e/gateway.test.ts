@@ -94,6 +94,12 @@ describe("team gateway (binary)", () => {
       writeFileSync(file, `anthropic_base_url = "${mock.url}"\n\n${alice.stanza}\n\n${bob.stanza}\n`);
       sluice.proc.proc.kill("SIGHUP");
       await sluice.proc.waitForOutput(/configuration reloaded/);
+      // The reload's log line counts the gate's keys, [[keys]] included.
+      const reloaded = sluice.proc
+        .output()
+        .split("\n")
+        .find((l) => l.includes("configuration reloaded"));
+      expect(JSON.parse(reloaded!).api_keys).toBe(2);
       expect((await ask(bob.key)).status).toBe(200);
       // SIGTERM writes what the ledger still holds before exiting.
       expect(await sluice.proc.stop("SIGTERM")).toBe(0);

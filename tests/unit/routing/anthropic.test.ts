@@ -74,5 +74,8 @@ describe("the body an OpenAI-format provider gets from an OpenAI client's route"
       forChatProvider({ model: "gpt-4.1", max_completion_tokens: 9000 }, match("gpt-4.1", { route: 100 })),
     ).toEqual([[["max_completion_tokens"], "100"]]);
     expect(forChatProvider({ model: "gpt-4.1", max_tokens: 9000 }, match("gpt-4.1"))).toEqual([]);
+    // At the cap, or not a number (the backend's to refuse): left as sent.
+    expect(forChatProvider({ model: "m", max_tokens: 100 }, match("m", { route: 100 }))).toEqual([]);
+    expect(forChatProvider({ model: "m", max_tokens: "9000" }, match("m", { route: 100 }))).toEqual([]);
   });
 });

@@ -80,6 +80,7 @@ describe("the plan for an OpenAI client", () => {
   const withChatRoute = () => {
     const c = config();
     c.routes = [
+      { api: "openai", match: "gpt-4.1-mini", provider: "local" },
       { api: "openai", match: "gpt-*", provider: "openai", fallback: ["local:qwen3-coder"] },
       ...c.routes,
     ];
@@ -102,6 +103,7 @@ describe("the plan for an OpenAI client", () => {
     expect(router.match("gpt-4.1")).toBeUndefined();
     expect(router.match("claude-haiku-4-5", "openai")).toBeUndefined();
     expect(router.match("claude-haiku-4-5")?.provider.name).toBe("local");
+    // GET /v1/models is Anthropic's: an OpenAI route's literal model is not listed.
     expect(router.listedModels()).toEqual(["opus-alias", "local-first"]);
   });
 });
